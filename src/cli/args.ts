@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './settingsFile';
+
+export const USAGE = `Usage:
+  baton chat [--settings FILE] [--model ID] [--system TEXT] [--json] [PROMPT]   (PROMPT, else stdin)
+  baton check [--settings FILE] [--json]
+
+Settings: FILE holds the baton.* keys (JSON with comments). Without --settings, Baton reads
+VS Code's user settings.json. Keys come from BATON_API_KEY_<ID>, else the provider's usual
+variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY) for its own endpoint.`;
+
+export interface ChatArgs {
+  command: 'chat';
+  settings?: string;
+  model?: string;
+  system?: string;
+  json: boolean;
+  prompt?: string;
+}
+
+export interface CheckArgs {
+  command: 'check';
+  settings?: string;
+  json: boolean;
+}
+
+export function parseCommandLine(argv: string[]): ChatArgs | CheckArgs | { command: 'help' } {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command !== 'chat' && command !== 'check') throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: command === 'chat',
+      options: {
+        settings: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        ...(command === 'chat' ? { model: { type: 'string' as const }, system: { type: 'string' as const } } : {}),
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (command === 'check') return { command, settings: values.settings as string | undefined, json: Boolean(values.json) };
+  return {
+    command,
+    settings: values.settings as string | undefined,
+    model: values.model as string | undefined,
+    system: values.system as string | undefined,
+    json: Boolean(values.json),
+    prompt: positionals.length ? positionals.join(' ') : undefined,
+  };
+}

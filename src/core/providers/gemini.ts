@@ -1,0 +1,78 @@
+import { BatonError } from '../errors';
+import type { FinishReason } from '../streamPart';
+import { ErrorContext, errorFromPayload } from './httpErrors';
+import { parseFrame } from './partSink';
+import type { Provider, ProviderCall } from './provider';
+import { streamWire, WireRequest } from './transport';
+import { joinUrl } from './url';
+
+/** Gemini: `POST {baseUrl}/models/{model}:streamGenerateContent?alt=sse`; a finishReason ends it. */
+export const gemini: Provider = {
+  name: 'gemini',
+  prefillByDefault: false,
+  stream: (call, signal) => streamWire(call, wireRequest(call), signal),
+};
+
+function wireRequest(call: ProviderCall): WireRequest {
+  const { model, request, apiKey } = call;
+  const name = model.model.replace(/^models\//, '');
+  const url = joinUrl(model.baseUrl, `models/${encodeURIComponent(name)}:streamGenerateContent`, { alt: 'sse' });
+  const ctx: ErrorContext = { provider: 'gemini', model: model.id, url, apiKey };
+  const maxTokens = request.maxTokens ?? model.maxTokens;
+  const temperature = request.temperature ?? model.temperature;
+  const generationConfig = {
+    ...(maxTokens ? { maxOutputTokens: maxTokens } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+  };
+  return {
+    provider: 'gemini',
+    url,
+    headers: apiKey ? { 'x-goog-api-key': apiKey } : {},
+    body: {
+      contents: request.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] })),
+      ...(request.system ? { systemInstruction: { parts: [{ text: request.system }] } } : {}),
+      ...(Object.keys(generationConfig).length ? { generationConfig } : {}),
+    },
+    format: 'sse',
+    completionSignal: 'a candidate with finishReason',
+    onFrame(frame, sink) {
+      const chunk = parseFrame(frame.data, 'gemini', sink);
+      if (!chunk) return;
+      if (chunk.error) return sink.fail(errorFromPayload(chunk, ctx));
+      const blocked = (chunk.promptFeedback as Record<string, any> | undefined)?.blockReason;
+      if (typeof blocked === 'string') {
+        return sink.fail(new BatonError('content-policy', `gemini blocked the prompt: ${blocked}`, { provider: 'gemini', model: model.id, code: blocked }));
+      }
+      const candidate = Array.isArray(chunk.candidates) ? (chunk.candidates[0] as Record<string, any> | undefined) : undefined;
+      const parts = candidate?.content?.parts;
+      if (Array.isArray(parts)) {
+        for (const part of parts) {
+          if (part?.thought === true) sink.reasoning(part.text);
+          else sink.text(part?.text);
+        }
+      }
+      if (typeof candidate?.finishReason === 'string') {
+        const usage = chunk.usageMetadata as Record<string, any> | undefined;
+        if (usage) {
+          const thoughts = usage.thoughtsTokenCount;
+          sink.usage({
+            inputTokens: usage.promptTokenCount,
+            outputTokens: (usage.candidatesTokenCount ?? 0) + (thoughts ?? 0),
+            reasoningTokens: thoughts,
+          });
+        }
+        sink.finish(finishReason(candidate.finishReason), candidate.finishReason);
+        sink.terminal = true;
+      }
+    },
+  };
+}
+
+function finishReason(raw: string): FinishReason {
+  switch (raw) {
+    case 'STOP': return 'stop';
+    case 'MAX_TOKENS': return 'length';
+    case 'SAFETY': case 'RECITATION': case 'BLOCKLIST': case 'PROHIBITED_CONTENT': case 'SPII': case 'IMAGE_SAFETY': return 'content-filter';
+    default: return 'other';
+  }
+}

@@ -1,0 +1,80 @@
+import type { FinishReason } from '../streamPart';
+import { ErrorContext, errorFromPayload } from './httpErrors';
+import { parseFrame } from './partSink';
+import type { Provider, ProviderCall } from './provider';
+import { streamWire, WireRequest } from './transport';
+import { isAzureHost, joinUrl } from './url';
+
+/**
+ * OpenAI Chat Completions, and every server that copies it: LiteLLM, OpenRouter, vLLM, LM Studio,
+ * llama.cpp, Azure. `POST {baseUrl}/chat/completions` with `stream: true` and usage requested.
+ */
+export const openaiChat: Provider = {
+  name: 'openai',
+  prefillByDefault: false,
+  stream: (call, signal) => streamWire(call, wireRequest(call), signal),
+};
+
+function wireRequest(call: ProviderCall): WireRequest {
+  const { model, request, apiKey } = call;
+  const url = joinUrl(model.baseUrl, 'chat/completions');
+  const ctx: ErrorContext = { provider: 'openai', model: model.id, url, apiKey };
+  const official = new URL(model.baseUrl).hostname === 'api.openai.com';
+  const maxTokens = request.maxTokens ?? model.maxTokens;
+  let refused = false;
+  return {
+    provider: 'openai',
+    url,
+    headers: apiKey ? (isAzureHost(model.baseUrl) ? { 'api-key': apiKey } : { authorization: `Bearer ${apiKey}` }) : {},
+    body: {
+      model: model.model,
+      messages: [...(request.system ? [{ role: 'system', content: request.system }] : []), ...request.messages],
+      stream: true,
+      stream_options: { include_usage: true },
+      ...(maxTokens ? { [official ? 'max_completion_tokens' : 'max_tokens']: maxTokens } : {}),
+      ...(request.temperature ?? model.temperature) !== undefined ? { temperature: request.temperature ?? model.temperature } : {},
+    },
+    format: 'sse',
+    completionSignal: 'data: [DONE]',
+    finishCompletes: true,
+    onFrame(frame, sink) {
+      if (frame.data === '[DONE]') {
+        sink.terminal = true;
+        return;
+      }
+      const chunk = parseFrame(frame.data, 'openai', sink);
+      if (!chunk) return;
+      if (chunk.error) return sink.fail(errorFromPayload(chunk, ctx));
+      const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as Record<string, any> | undefined) : undefined;
+      const delta = choice?.delta;
+      if (delta) {
+        sink.reasoning(delta.reasoning_content ?? delta.reasoning);
+        sink.text(delta.content);
+        if (typeof delta.refusal === 'string' && delta.refusal) {
+          refused = true;
+          sink.text(delta.refusal);
+        }
+      }
+      if (typeof choice?.finish_reason === 'string') {
+        sink.finish(refused ? 'content-filter' : finishReason(choice.finish_reason), choice.finish_reason);
+      }
+      const usage = chunk.usage as Record<string, any> | undefined;
+      if (usage && typeof usage === 'object') {
+        sink.usage({
+          inputTokens: usage.prompt_tokens,
+          outputTokens: usage.completion_tokens,
+          reasoningTokens: usage.completion_tokens_details?.reasoning_tokens,
+        });
+      }
+    },
+  };
+}
+
+function finishReason(raw: string): FinishReason {
+  switch (raw) {
+    case 'stop': return 'stop';
+    case 'length': return 'length';
+    case 'content_filter': return 'content-filter';
+    default: return 'other';
+  }
+}
