@@ -101,12 +101,14 @@ function classify(facts: ErrorFacts, status: number | undefined, fallback: Error
   const text = facts.message ?? '';
   if (CONTEXT_WINDOW_TEXT.test(text)) return 'context-window';
   if (AUTH_TEXT.test(text)) return 'auth';
+  const byStatus = status === undefined ? undefined : kindFromStatus(status);
   for (const code of facts.codes) {
     const kind = CODE_KINDS[code];
-    if (kind && kind !== 'bad-request') return kind;
+    // A generic "server_error" on a 503 still means overloaded: the status is more specific.
+    if (kind && kind !== 'bad-request') return kind === 'server' && byStatus === 'overloaded' ? byStatus : kind;
   }
   if (CONTENT_POLICY_TEXT.test(text)) return 'content-policy';
-  if (status !== undefined) return kindFromStatus(status);
+  if (byStatus !== undefined) return byStatus;
   return facts.codes.some((code) => CODE_KINDS[code] === 'bad-request') ? 'bad-request' : fallback;
 }
 

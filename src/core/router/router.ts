@@ -239,12 +239,8 @@ export class Router {
       }
       return { ok: true, finishReason: finishReason ?? 'stop' };
     } catch (thrown) {
-      const tail = stitcher?.end();
-      if (tail) {
-        run.text += tail;
-        committed += tail.length;
-        yield { type: 'text', text: tail };
-      }
+      // Text the stitcher still holds could be a repeat of the partial; the next model continues
+      // from what the user has, so dropping it loses nothing.
       if (committed > 0 && usage.outputTokens === undefined) usage = addUsage(usage, { outputTokens: Math.ceil(committed / 4), estimated: true });
       run.usage = addUsage(run.usage, usage);
       return { ok: false, error: this.asError(thrown, controller.signal, model), committed: committed > 0, silent: watchdog.silentModel };

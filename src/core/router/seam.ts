@@ -45,21 +45,23 @@ export class SeamStitcher {
   }
 }
 
-/** Repeats shorter than this must start on a word boundary to count; longer ones always count. */
+/** Repeats at least this long always count. */
 const SURE_OVERLAP = 12;
 
 /**
  * The length of the longest prefix of `next` that is also a suffix of `before`, when it is
- * plausibly a repeat rather than a coincidence: long, or starting at a word boundary and at least
- * two characters long (a genuine continuation rarely re-types a whole word that just ended).
+ * plausibly a repeat rather than a coincidence. A genuine continuation rarely re-types what just
+ * ended, but it may start with the same letter or two, so a short overlap counts only when it is
+ * a whole word or more (it starts at a word boundary) or spans a word break ("d the" after "Hand the").
  */
 export function acceptedOverlap(before: string, next: string): number {
   const k = longestSuffixPrefix(before, next);
-  if (k === 0) return 0;
+  if (k < 2) return 0;
   if (k >= SURE_OVERLAP) return k;
   const start = before.length - k;
-  const atBoundary = start === 0 || /[\s\p{P}]/u.test(before[start - 1]) || /[\p{P}]/u.test(before[start]);
-  return k >= 2 && atBoundary ? k : 0;
+  const startsWord = start === 0 || /[\s\p{P}]/u.test(before[start - 1]) || /\p{P}/u.test(before[start]);
+  const spansBreak = k >= 4 && /[\s\p{P}]/u.test(before.slice(start + 1));
+  return startsWord || spansBreak ? k : 0;
 }
 
 /** Longest k with `before.endsWith(next.slice(0, k))`, in linear time (prefix function). */
