@@ -26,6 +26,8 @@ async function main() {
       sourcesContent: false,
       logLevel: 'warning',
       legalComments: 'none',
+      // Prefer ES modules: jsonc-parser's UMD build hides its requires from the bundler.
+      mainFields: target.platform === 'node' ? ['module', 'main'] : ['browser', 'module', 'main'],
       ...target,
     });
     contexts.push(ctx);

@@ -12,7 +12,8 @@ export interface SettingsResult {
   problems: SettingsProblem[];
 }
 
-const TOP_LEVEL_KEYS = ['models', 'fallbacks', 'defaultModel', 'timeouts', 'retry', 'cooldown', 'continuation', 'fallbackOnRefusal'];
+/** Every `baton.*` key, without the prefix. package.json declares the same set (a test checks). */
+export const SETTING_KEYS = ['models', 'fallbacks', 'defaultModel', 'timeouts', 'retry', 'cooldown', 'continuation', 'fallbackOnRefusal'];
 const MODEL_KEYS = ['id', 'provider', 'model', 'baseUrl', 'contextWindow', 'maxTokens', 'temperature', 'prefill', 'headers', 'extraBody', 'label'];
 const SECRET_FIELDS = /^(api[-_]?key|key|token|secret|password)$/i;
 const SECRET_HEADERS = /^(authorization|x-api-key|api-key|x-goog-api-key)$/i;
@@ -30,7 +31,7 @@ export function validateSettings(section: unknown): SettingsResult {
   if (section !== undefined && !isRecord(section)) report('baton', 'expected an object of baton.* settings');
 
   for (const key of Object.keys(root)) {
-    if (!TOP_LEVEL_KEYS.includes(key)) report(`baton.${key}`, `unknown setting${suggest(key, TOP_LEVEL_KEYS, 'baton.')}`);
+    if (!SETTING_KEYS.includes(key)) report(`baton.${key}`, `unknown setting${suggest(key, SETTING_KEYS, 'baton.')}`);
   }
 
   const models = readModels(root.models, report);
