@@ -2,6 +2,8 @@
 # Installs what the in-editor and UI suites need, once, into a cache outside the repository:
 # Debian's Chromium (apt), Node 24 (code-server's required runtime) and code-server from npm.
 # Idempotent: a second run finds everything in place and returns in well under a second.
+# Progress goes to stderr; stdout carries only two KEY=VALUE lines for test/e2e/lib/editor.mjs:
+#   BATON_NODE24=<dir with bin/node>   BATON_CODE_SERVER=<dir with node_modules/code-server>
 set -euo pipefail
 
 CACHE="${BATON_EDITOR_CACHE:-$HOME/.cache/baton-editor}"
@@ -40,3 +42,5 @@ if [ ! -f "$CS_DIR/.complete" ]; then
   touch "$CS_DIR/.complete"
 fi
 log "ready: node=$NODE24/bin/node code-server=$CS_DIR"
+echo "BATON_NODE24=$NODE24"
+echo "BATON_CODE_SERVER=$CS_DIR"

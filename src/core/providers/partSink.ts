@@ -7,8 +7,10 @@ import type { FinishReason, StreamPart, Usage } from '../streamPart';
  */
 export class PartSink {
   private parts: StreamPart[] = [];
-  private pendingText = '';
-  private pendingReasoning = '';
+  // Pieces are joined once per read: a flat string per read, not a rope node per token that the
+  // answer would keep alive (and the garbage collector would keep tracing) for the whole stream.
+  private pendingText: string[] = [];
+  private pendingReasoning: string[] = [];
   /** The normalised finish reason, once the protocol has sent one. */
   finishReason?: FinishReason;
   rawFinishReason?: string;
@@ -20,14 +22,14 @@ export class PartSink {
 
   text(delta: unknown): void {
     if (typeof delta !== 'string' || delta === '') return;
-    if (this.pendingReasoning) this.flushReasoning();
-    this.pendingText += delta;
+    if (this.pendingReasoning.length) this.flushReasoning();
+    this.pendingText.push(delta);
   }
 
   reasoning(delta: unknown): void {
     if (typeof delta !== 'string' || delta === '') return;
-    if (this.pendingText) this.flushText();
-    this.pendingReasoning += delta;
+    if (this.pendingText.length) this.flushText();
+    this.pendingReasoning.push(delta);
   }
 
   usage(usage: Usage): void {
@@ -72,18 +74,18 @@ export class PartSink {
   }
 
   private flushPending(): void {
-    if (this.pendingText) this.flushText();
-    if (this.pendingReasoning) this.flushReasoning();
+    if (this.pendingText.length) this.flushText();
+    if (this.pendingReasoning.length) this.flushReasoning();
   }
 
   private flushText(): void {
-    this.parts.push({ type: 'text', text: this.pendingText });
-    this.pendingText = '';
+    this.parts.push({ type: 'text', text: this.pendingText.length === 1 ? this.pendingText[0] : this.pendingText.join('') });
+    this.pendingText = [];
   }
 
   private flushReasoning(): void {
-    this.parts.push({ type: 'reasoning', text: this.pendingReasoning });
-    this.pendingReasoning = '';
+    this.parts.push({ type: 'reasoning', text: this.pendingReasoning.length === 1 ? this.pendingReasoning[0] : this.pendingReasoning.join('') });
+    this.pendingReasoning = [];
   }
 }
 

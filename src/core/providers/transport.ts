@@ -68,8 +68,11 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   const sink = new PartSink();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  const frames: Frame[] = [];
-  const feed = wire.format === 'sse' ? sseFramer(frames) : ndjsonFramer(frames);
+  // Frames go straight to the decoder; after an error or the terminator the rest are ignored.
+  const onFrame = (frame: Frame) => {
+    if (!sink.error && !sink.terminal) wire.onFrame(frame, sink);
+  };
+  const feed = wire.format === 'sse' ? sseFramer(onFrame) : ndjsonFramer(onFrame);
   let settled = false;
   try {
     for (;;) {
@@ -86,11 +89,6 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
       } else {
         feed.push(decoder.decode(chunk.value, { stream: true }));
       }
-      for (const frame of frames) {
-        wire.onFrame(frame, sink);
-        if (sink.error || sink.terminal) break;
-      }
-      frames.length = 0;
       yield* sink.drain();
       if (sink.error) throw sink.error;
       if (sink.terminal || chunk.done) break;
@@ -173,24 +171,24 @@ interface Framer {
 }
 
 /** SSE framing by eventsource-parser: comments (keep-alives) and `retry:` lines never reach the decoder. */
-function sseFramer(out: Frame[]): Framer {
-  const parser = createParser({ onEvent: (event) => out.push({ event: event.event, data: event.data }) });
+function sseFramer(onFrame: (frame: Frame) => void): Framer {
+  const parser = createParser({ onEvent: onFrame });
   return { push: (text) => parser.feed(text), end: (text) => parser.feed(text) };
 }
 
 /** NDJSON framing: complete lines only, blank lines skipped, the last line flushed at the end. */
-function ndjsonFramer(out: Frame[]): Framer {
+function ndjsonFramer(onFrame: (frame: Frame) => void): Framer {
   let buffer = '';
   const lines = (text: string, final: boolean) => {
     buffer += text;
     let start = 0;
     for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
       const line = buffer.slice(start, nl).trim();
-      if (line) out.push({ data: line });
+      if (line) onFrame({ data: line });
       start = nl + 1;
     }
     buffer = buffer.slice(start);
-    if (final && buffer.trim()) out.push({ data: buffer.trim() });
+    if (final && buffer.trim()) onFrame({ data: buffer.trim() });
   };
   return { push: (text) => lines(text, false), end: (text) => lines(text, true) };
 }
