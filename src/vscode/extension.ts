@@ -1,13 +1,38 @@
 import * as vscode from 'vscode';
+import { registerChat } from './chat';
+import { BatonConfig } from './config';
+import { registerInlineEdit } from './edit';
+import { registerKeyCommands } from './keyCommands';
+import { KeyStore } from './keys';
+import { BatonLog } from './log';
+import { registerModelCommands } from './modelCommands';
+import { BatonSession } from './session';
+import { StatusIndicator } from './statusBar';
 
-/** Placeholder entry point; the real wiring lands with the editor issue. */
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Baton', { log: true });
-  const status = vscode.window.createStatusBarItem('baton.status', vscode.StatusBarAlignment.Right, 100);
-  status.name = 'Baton';
-  status.text = '$(pulse) Baton';
-  status.show();
-  context.subscriptions.push(log, status, vscode.commands.registerCommand('baton.showLog', () => log.show()));
+/** What the extension exports, for tests and other extensions. */
+export interface BatonApi {
+  /** The folder holding Baton's log file ("Baton.log"). */
+  logUri: vscode.Uri;
+  session: BatonSession;
+}
+
+export function activate(context: vscode.ExtensionContext): BatonApi {
+  const keys = new KeyStore(context.secrets);
+  const log = new BatonLog(() => keys.known());
+  const status = new StatusIndicator();
+  const config = new BatonConfig(log, keys);
+  const session = new BatonSession(config, keys, log, status);
+  context.subscriptions.push(
+    log, status, config,
+    config.onDidChange(() => status.setDefaultModel(session.defaultModel)),
+    ...registerKeyCommands(config, keys, log),
+    ...registerModelCommands(config, keys, log, status),
+    ...registerChat(context, session),
+    ...registerInlineEdit(context, session),
+  );
+  config.reload();
+  status.setDefaultModel(session.defaultModel);
+  return { logUri: context.logUri, session };
 }
 
 export function deactivate(): void {}
