@@ -1,0 +1,44 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'baton-dev.baton';
+
+/** The API the extension returns from activate(). Typed loosely: the suite tests the bundle, not src/. */
+export interface BatonApi {
+  logUri: vscode.Uri;
+  session: { config: { settings: { models: { id: string; baseUrl: string }[]; defaultModel?: string; timeouts: { idleMs: number } } } };
+}
+
+export async function baton(): Promise<BatonApi> {
+  const extension = vscode.extensions.getExtension<BatonApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not installed`);
+  return extension.activate();
+}
+
+/** Sets user-level baton.* settings; undefined removes a key. */
+export async function setSettings(values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('baton');
+  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export async function resetSettings(): Promise<void> {
+  await setSettings({ models: undefined, fallbacks: undefined, defaultModel: undefined, timeouts: undefined, retry: undefined, cooldown: undefined, continuation: undefined, fallbackOnRefusal: undefined });
+}
+
+/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The text of Baton's log file as the extension host wrote it. */
+export function readLog(api: BatonApi): string {
+  const file = path.join(api.logUri.fsPath, 'Baton.log');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
