@@ -117,6 +117,7 @@ export function ensureSetup() {
  * @property {string[]} [extraArgs]   more code-server arguments
  * @property {string} [name]          label used in the run dir's name and in messages
  * @property {number} [startTimeoutMs]  how long to wait for /healthz (default 30 s)
+ * @property {number} [port]          port to bind on 127.0.0.1 (default: any free port)
  */
 
 /**
@@ -188,7 +189,7 @@ export async function startEditor(options = {}) {
     debug(install.stdout.trim());
   }
 
-  const args = [...baseArgs, '--bind-addr', '127.0.0.1:0'];
+  const args = [...baseArgs, '--bind-addr', `127.0.0.1:${options.port ?? 0}`];
   if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   if (options.extraArgs) args.push(...options.extraArgs);
   args.push(workspace);
