@@ -30,7 +30,8 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
         if (!endsWithNewline) await write(out, '\n');
         process.stderr.write(`baton: ${describeEvent(event)}; the answer starts again below\n`);
       } else if (event.type !== 'reasoning' && event.type !== 'done' && event.type !== 'attempt') {
-        process.stderr.write(`baton: ${describeEvent(event)}\n`);
+        const hint = 'error' in event && event.error.kind === 'auth' ? keyHint(settings, event.error.model) : '';
+        process.stderr.write(`baton: ${describeEvent(event)}${hint}\n`);
       }
     }
     if (!args.json && !endsWithNewline && out.isTTY) await write(out, '\n');

@@ -26,6 +26,17 @@ export class BatonSession {
     return settings.defaultModel ?? settings.models[0]?.id;
   }
 
+  private readonly keyOffers = new Set<string>();
+
+  /** A rejected or missing key: say how to fix it, once per model per window. */
+  private offerKey(model: string, reason: string): void {
+    if (this.keyOffers.has(model)) return;
+    this.keyOffers.add(model);
+    void vscode.window.showWarningMessage(`Baton: ${model} refused the request (${this.log.clean(reason)}). Set its API key to use it.`, 'Set API Key').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('baton.setApiKey', { model });
+    });
+  }
+
   /**
    * Streams one request. `label` names the feature in the log ("chat", "edit"). Cancelling the
    * token aborts the upstream request at once. Errors are rethrown after logging, redacted.
@@ -41,6 +52,7 @@ export class BatonSession {
         const line = describeEvent(event);
         if (line) (event.type === 'fallback' || event.type === 'retry' || event.type === 'warning' ? this.log.warn : this.log.info).call(this.log, `${label}: ${line}`);
         this.status.onEvent(event, primary);
+        if (event.type === 'fallback' && event.error.kind === 'auth') this.offerKey(event.from, event.error.message);
         yield event;
       }
     } catch (error) {

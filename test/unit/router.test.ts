@@ -223,6 +223,15 @@ describe('router', () => {
     });
   }
 
+  it('empty role-only deltas during a stall do not reset the idle timer', async () => {
+    const emptyDelta = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`;
+    server.on('/a', failingAt('openai', FULL, CUT, 'stall', { keepAlive: { frame: emptyDelta, ms: 40 } }));
+    server.on('/b', continuer('anthropic', FULL));
+    const result = await route(setup([{ id: 'a', protocol: 'openai' }, { id: 'b', protocol: 'anthropic' }]).router);
+    assert.equal(result.text, FULL);
+    assert.match(ofType(result.events, 'fallback')[0].error.message, /stalled/);
+  });
+
   describe('context window', () => {
     const tooLong = httpError(400, { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } });
 
