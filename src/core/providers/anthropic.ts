@@ -1,7 +1,7 @@
 import type { FinishReason } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
 import { parseFrame } from './partSink';
-import type { Provider, ProviderCall } from './provider';
+import { Provider, ProviderCall, sampling } from './provider';
 import { streamWire, WireRequest } from './transport';
 import { joinUrl } from './url';
 
@@ -20,14 +20,14 @@ function wireRequest(call: ProviderCall): WireRequest {
   const { model, request, apiKey } = call;
   const url = joinUrl(model.baseUrl, 'messages');
   const ctx: ErrorContext = { provider: 'anthropic', model: model.id, url, apiKey };
-  const temperature = request.temperature ?? model.temperature;
+  const { maxTokens, temperature } = sampling(call);
   return {
     provider: 'anthropic',
     url,
     headers: { 'anthropic-version': ANTHROPIC_VERSION, ...(apiKey ? { 'x-api-key': apiKey } : {}) },
     body: {
       model: model.model,
-      max_tokens: request.maxTokens ?? model.maxTokens ?? DEFAULT_MAX_TOKENS,
+      max_tokens: maxTokens ?? DEFAULT_MAX_TOKENS,
       ...(request.system ? { system: request.system } : {}),
       messages: request.messages,
       stream: true,

@@ -2,7 +2,7 @@ import { BatonError } from '../errors';
 import type { FinishReason } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
 import { parseFrame } from './partSink';
-import type { Provider, ProviderCall } from './provider';
+import { Provider, ProviderCall, sampling } from './provider';
 import { streamWire, WireRequest } from './transport';
 import { joinUrl } from './url';
 
@@ -18,8 +18,7 @@ function wireRequest(call: ProviderCall): WireRequest {
   const name = model.model.replace(/^models\//, '');
   const url = joinUrl(model.baseUrl, `models/${encodeURIComponent(name)}:streamGenerateContent`, { alt: 'sse' });
   const ctx: ErrorContext = { provider: 'gemini', model: model.id, url, apiKey };
-  const maxTokens = request.maxTokens ?? model.maxTokens;
-  const temperature = request.temperature ?? model.temperature;
+  const { maxTokens, temperature } = sampling(call);
   const generationConfig = {
     ...(maxTokens ? { maxOutputTokens: maxTokens } : {}),
     ...(temperature !== undefined ? { temperature } : {}),

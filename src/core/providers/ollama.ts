@@ -1,7 +1,7 @@
 import type { FinishReason } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
 import { parseFrame } from './partSink';
-import type { Provider, ProviderCall } from './provider';
+import { Provider, ProviderCall, sampling } from './provider';
 import { streamWire, WireRequest } from './transport';
 import { joinUrl } from './url';
 
@@ -16,8 +16,7 @@ function wireRequest(call: ProviderCall): WireRequest {
   const { model, request, apiKey } = call;
   const url = joinUrl(model.baseUrl, 'api/chat');
   const ctx: ErrorContext = { provider: 'ollama', model: model.id, url, apiKey };
-  const maxTokens = request.maxTokens ?? model.maxTokens;
-  const temperature = request.temperature ?? model.temperature;
+  const { maxTokens, temperature } = sampling(call);
   const options = {
     ...(maxTokens ? { num_predict: maxTokens } : {}),
     ...(temperature !== undefined ? { temperature } : {}),

@@ -1,7 +1,7 @@
 import type { FinishReason } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
 import { parseFrame } from './partSink';
-import type { Provider, ProviderCall } from './provider';
+import { Provider, ProviderCall, sampling } from './provider';
 import { streamWire, WireRequest } from './transport';
 import { isAzureHost, joinUrl } from './url';
 
@@ -20,7 +20,7 @@ function wireRequest(call: ProviderCall): WireRequest {
   const url = joinUrl(model.baseUrl, 'chat/completions');
   const ctx: ErrorContext = { provider: 'openai', model: model.id, url, apiKey };
   const official = new URL(model.baseUrl).hostname === 'api.openai.com';
-  const maxTokens = request.maxTokens ?? model.maxTokens;
+  const { maxTokens, temperature } = sampling(call);
   let refused = false;
   return {
     provider: 'openai',
@@ -32,7 +32,7 @@ function wireRequest(call: ProviderCall): WireRequest {
       stream: true,
       stream_options: { include_usage: true },
       ...(maxTokens ? { [official ? 'max_completion_tokens' : 'max_tokens']: maxTokens } : {}),
-      ...(request.temperature ?? model.temperature) !== undefined ? { temperature: request.temperature ?? model.temperature } : {},
+      ...(temperature !== undefined ? { temperature } : {}),
     },
     format: 'sse',
     completionSignal: 'data: [DONE]',

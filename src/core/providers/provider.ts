@@ -20,3 +20,11 @@ export interface Provider {
   readonly prefillByDefault: boolean;
   stream(call: ProviderCall, signal: AbortSignal): AsyncIterable<StreamPart>;
 }
+
+/** Generation limits for a call: the request's own, else the model entry's defaults. */
+export function sampling(call: ProviderCall): { maxTokens?: number; temperature?: number } {
+  return {
+    maxTokens: call.request.maxTokens ?? call.model.maxTokens,
+    temperature: call.request.temperature ?? call.model.temperature,
+  };
+}
