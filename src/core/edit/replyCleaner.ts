@@ -126,14 +126,12 @@ class Scanner {
         return;
       case 'fenced':
         if (fence && fence[1][0] === this.fence.char) {
-          if (!fence[2] && fence[1].length >= this.fence.length) {
-            if (this.depth === 0) {
-              this.state = 'closed';
-              return;
-            }
-            this.depth--;
-          } else if (fence[2]) {
-            this.depth++;
+          // A fence with an info string opens a block inside the code (Markdown); a bare one closes it.
+          if (fence[2]) this.depth++;
+          else if (this.depth > 0) this.depth--;
+          else if (fence[1].length >= this.fence.length) {
+            this.state = 'closed';
+            return;
           }
         }
         this.out.push(text + eol);

@@ -1,12 +1,29 @@
 import * as vscode from 'vscode';
 import type { BatonSession } from '../session';
+import { PendingEditLenses } from './codeLens';
+import { InlineEditController } from './controller';
 
-/** Inline edits: select code, describe the change, watch it stream in, accept or reject. */
-export function registerInlineEdit(_context: vscode.ExtensionContext, _session: BatonSession): vscode.Disposable[] {
-  const notYet = () => vscode.window.showInformationMessage('Baton: inline edits are not available in this build yet.');
+/** Arguments `baton.editSelection` accepts, e.g. from a keybinding: `{ "instruction": "Add JSDoc" }`. */
+interface EditSelectionArgs {
+  instruction?: string;
+}
+
+/**
+ * Inline edits: select code (or not), describe the change, watch it stream into the editor as a
+ * diff, then Accept or Reject. A provider failing mid-edit is handled by the router: the backup
+ * continues the same edit.
+ */
+export function registerInlineEdit(context: vscode.ExtensionContext, session: BatonSession): vscode.Disposable[] {
+  const controller = new InlineEditController(context.globalState, session);
+  const lenses = new PendingEditLenses((document) => controller.editFor(document));
   return [
-    vscode.commands.registerCommand('baton.editSelection', notYet),
-    vscode.commands.registerCommand('baton.acceptEdit', notYet),
-    vscode.commands.registerCommand('baton.rejectEdit', notYet),
+    controller,
+    lenses,
+    controller.onDidChange(() => lenses.refresh()),
+    vscode.languages.registerCodeLensProvider({ scheme: '*' }, lenses),
+    vscode.commands.registerCommand('baton.editSelection', (args?: EditSelectionArgs) =>
+      controller.start(typeof args?.instruction === 'string' ? args.instruction : undefined)),
+    vscode.commands.registerCommand('baton.acceptEdit', (uri?: vscode.Uri) => controller.accept(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('baton.rejectEdit', (uri?: vscode.Uri) => controller.reject(uri instanceof vscode.Uri ? uri : undefined)),
   ];
 }

@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import type { PendingEdit } from './pendingEdit';
+
+const mac = process.platform === 'darwin';
+const ACCEPT_KEY = mac ? '⌘Enter' : 'Ctrl+Enter';
+
+/**
+ * Accept and Reject above a pending edit, and while it streams, which model is writing and a way
+ * to cancel. After a handover it says which backup took over, as the status bar does.
+ */
+export class PendingEditLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly editFor: (document: vscode.TextDocument) => PendingEdit | undefined) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const edit = this.editFor(document);
+    if (!edit || edit.state === 'finished') return [];
+    const line = Math.min(edit.firstLine, document.lineCount - 1);
+    const range = new vscode.Range(line, 0, line, 0);
+    const lens = (title: string, command = '', tooltip?: string) =>
+      new vscode.CodeLens(range, { title, command, tooltip, arguments: command ? [document.uri] : undefined });
+    const lenses: vscode.CodeLens[] = [];
+    if (edit.state === 'streaming') {
+      lenses.push(lens(`$(loading~spin) Baton is editing with ${edit.model}…`));
+      lenses.push(lens('Cancel (Esc)', 'baton.rejectEdit', 'Stop the edit and restore the original code'));
+    } else {
+      const { added, removed } = edit.counts;
+      lenses.push(lens(`$(check) Accept (${ACCEPT_KEY})`, 'baton.acceptEdit', 'Keep the new code (one Undo brings the original back)'));
+      lenses.push(lens('$(discard) Reject (Esc)', 'baton.rejectEdit', 'Restore the original code'));
+      lenses.push(lens(`+${added} −${removed}`));
+      if (edit.finishReason === 'length') lenses.push(lens('$(warning) The model hit its output limit: the edit may be cut short'));
+    }
+    if (edit.handover) {
+      lenses.push(lens(`$(warning) ${edit.handover.from} dropped at ${edit.handover.at.toLocaleString('en-US')} chars; ${edit.handover.to} continued`, 'baton.showHandovers'));
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+
+const SCHEME = 'baton-edit';
+
+/**
+ * Read-only in-memory documents for showing what a failed edit had produced, next to the code it
+ * would have replaced. Nothing here is ever written into the person's file.
+ */
+export class PartialView implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, this);
+  private next = 0;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.path) ?? '';
+  }
+
+  /** Opens a diff: the original lines on the left, the incomplete replacement on the right. */
+  async show(fileName: string, original: string, partial: string): Promise<void> {
+    const id = ++this.next;
+    const base = fileName.split(/[\\/]/).pop() || 'edit';
+    const left = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/original/${base}` });
+    const right = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/partial/${base}` });
+    this.contents.set(left.path, original);
+    this.contents.set(right.path, partial);
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${base}: original ↔ incomplete edit (not applied)`, { preview: true });
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.contents.clear();
+  }
+}

@@ -1,0 +1,297 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { continuer, failingAt } from '../support/continuer';
+import { FaultServer } from '../support/faultServer';
+import { httpError, stream } from '../support/scripts';
+import { answer, deltas, WIRES } from '../support/wire';
+import { baton, eventually, readLog, resetSettings, setSettings } from './helpers';
+
+// Inline edits inside the real extension host: the document's bytes, the undo history, and the
+// requests the scripted models received. The person-facing flow (palette, keys, CodeLens,
+// screenshots) is driven through the UI in test/e2e/ui/editInline.test.mjs.
+
+const ORIGINAL = [
+  '// Cart helpers',
+  'export function total(items) {',
+  '  let sum = 0;',
+  '  for (const item of items) {',
+  '    sum += item.price;',
+  '  }',
+  '  return sum;',
+  '}',
+  '',
+  'export function count(items) {',
+  '  return items.length;',
+  '}',
+  '',
+].join('\n');
+
+const NEW_TOTAL = [
+  'export function total(items) {',
+  '  return items.reduce((sum, item) => sum + item.price, 0);',
+  '}',
+].join('\n');
+
+const EXPECTED = ORIGINAL.replace(ORIGINAL.split('\n').slice(1, 8).join('\n'), NEW_TOTAL);
+
+/** What a chatty model sends back: a preamble, a fence, and a note after it. */
+const REPLY = `Here is the updated function:\n\n\`\`\`javascript\n${NEW_TOTAL}\n\`\`\`\n\nThis uses reduce instead of a loop.`;
+
+const SSE = { 'content-type': WIRES.openai.contentType };
+/** The reply in the OpenAI wire format, five characters a frame; with `delayMs`, one frame per read. */
+function reply(text: string, delayMs?: number) {
+  const frames = answer('openai', deltas(text, 5));
+  const cuts: number[] = [];
+  let at = 0;
+  for (const frame of frames) cuts.push((at += Buffer.byteLength(frame)));
+  return stream(frames, { headers: SSE, delayMs, cuts: delayMs ? cuts : undefined });
+}
+
+let server: FaultServer;
+let fileCount = 0;
+
+async function openFile(content: string, language = 'javascript'): Promise<vscode.TextEditor> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  assert.ok(folder, 'the suite runs with a workspace folder');
+  const uri = vscode.Uri.joinPath(folder, `edit-${process.pid}-${++fileCount}.${language === 'python' ? 'py' : 'js'}`);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
+  const document = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(document);
+}
+
+/** Selects whole lines `first`..`last` (0-based, inclusive), the way a person drags over them. */
+function selectLines(editor: vscode.TextEditor, first: number, last: number): void {
+  editor.selection = new vscode.Selection(first, 0, last + 1, 0);
+}
+
+/**
+ * Types `text` at a position while Baton writes to the same document. The extension API refuses
+ * an edit made against a version that just changed (a person's keystrokes have no such race), so
+ * each try is made right after a change, and repeated until it lands.
+ */
+async function typeAt(editor: vscode.TextEditor, where: () => vscode.Position, text: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 200);
+      const listener = vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === editor.document) done(); });
+      function done() { clearTimeout(timer); listener.dispose(); resolve(); }
+    });
+    if (await editor.edit((b) => b.insert(where(), text))) return;
+  }
+  throw new Error(`could not type ${JSON.stringify(text)}`);
+}
+
+const edit = (instruction = 'Use reduce') => vscode.commands.executeCommand<string>('baton.editSelection', { instruction });
+const accept = () => vscode.commands.executeCommand<boolean>('baton.acceptEdit');
+const reject = () => vscode.commands.executeCommand<boolean>('baton.rejectEdit');
+const undo = () => vscode.commands.executeCommand('undo');
+const redo = () => vscode.commands.executeCommand('redo');
+
+describe('inline edit in the editor', function () {
+  this.timeout(30_000);
+
+  before(async () => {
+    const api = await baton();
+    server = await FaultServer.start();
+    await setSettings({
+      models: [
+        { id: 'primary', provider: 'openai', model: 'm', baseUrl: `${server.url}/primary/v1` },
+        { id: 'backup', provider: 'anthropic', model: 'm', baseUrl: `${server.url}/backup/v1` },
+      ],
+      fallbacks: { primary: ['backup'] },
+      defaultModel: 'primary',
+      timeouts: { firstTokenMs: 5000, idleMs: 2000, totalMs: 60000 },
+      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
+      cooldown: { failureThreshold: 100, cooldownMs: 0 },
+    });
+    await eventually(() => api.session.config.settings.models.some((m) => m.baseUrl.startsWith(server.url)), 'the test models');
+  });
+
+  after(async () => {
+    await resetSettings();
+    await server?.close();
+  });
+
+  afterEach(async () => {
+    await reject();
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('streams the replacement, and Accept leaves exactly the new code; one Undo gives back the original', async () => {
+    server.on('/primary', reply(REPLY));
+    const editor = await openFile(ORIGINAL);
+    await editor.edit((b) => b.insert(new vscode.Position(12, 0), '// mine\n'));
+    const mine = editor.document.getText();
+    selectLines(editor, 1, 7);
+    assert.strictEqual(await edit(), 'ready');
+    const pending = editor.document.getText();
+    assert.ok(pending.includes('  let sum = 0;') && pending.includes(NEW_TOTAL.split('\n')[1]), 'the pending edit shows removed and added lines');
+    assert.strictEqual(await accept(), true);
+    assert.strictEqual(editor.document.getText(), `${EXPECTED}// mine\n`);
+    await undo();
+    assert.strictEqual(editor.document.getText(), mine, 'one Undo restores the original');
+    await redo();
+    assert.strictEqual(editor.document.getText(), `${EXPECTED}// mine\n`, 'Redo brings the edit back in one step');
+    await undo();
+    await undo();
+    assert.strictEqual(editor.document.getText(), ORIGINAL, 'the next Undo undoes what I typed before: nothing of the stream is left in the history');
+  });
+
+  it('sends the instruction, the selection, the language and the code around it, and asks for code only', async () => {
+    server.on('/primary', reply(REPLY));
+    const editor = await openFile(ORIGINAL);
+    selectLines(editor, 1, 7);
+    const before = server.requests('/primary').length;
+    assert.strictEqual(await edit('Use reduce instead of the loop'), 'ready');
+    const body = server.requests('/primary')[before].body;
+    const system = body.messages.find((m: { role: string }) => m.role === 'system')?.content ?? '';
+    const user = body.messages.find((m: { role: string }) => m.role === 'user').content;
+    assert.match(system, /replacement/);
+    assert.match(system, /no Markdown code fences/);
+    assert.match(user, /\(javascript\)/);
+    assert.match(user, /Instruction: Use reduce instead of the loop/);
+    assert.ok(user.includes(`<region>\n${ORIGINAL.split('\n').slice(1, 8).join('\n')}\n</region>`), user);
+    assert.ok(user.includes('<above>\n// Cart helpers\n</above>'), 'the code above');
+    assert.ok(user.includes('export function count(items)'), 'the code below');
+  });
+
+  it('Reject restores the original byte for byte (CRLF, no final line break) and leaves the undo history as it was', async () => {
+    server.on('/primary', reply(REPLY));
+    const crlf = ORIGINAL.trimEnd().replace(/\n/g, '\r\n');
+    const editor = await openFile(crlf);
+    assert.strictEqual(editor.document.eol, vscode.EndOfLine.CRLF);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '/* mine */ '));
+    const mine = editor.document.getText();
+    editor.selection = new vscode.Selection(9, 0, 11, 1);
+    assert.strictEqual(await edit(), 'ready');
+    assert.notStrictEqual(editor.document.getText(), mine);
+    assert.strictEqual(await reject(), true);
+    assert.strictEqual(editor.document.getText(), mine);
+    await undo();
+    assert.strictEqual(editor.document.getText(), crlf, 'the next Undo undoes what I typed before the edit');
+  });
+
+  it('Accept in a CRLF file writes CRLF line breaks', async () => {
+    server.on('/primary', reply(REPLY));
+    const editor = await openFile(ORIGINAL.replace(/\n/g, '\r\n'));
+    selectLines(editor, 1, 7);
+    assert.strictEqual(await edit(), 'ready');
+    await accept();
+    assert.strictEqual(editor.document.getText(), EXPECTED.replace(/\n/g, '\r\n'));
+    await undo();
+    assert.strictEqual(editor.document.getText(), ORIGINAL.replace(/\n/g, '\r\n'));
+  });
+
+  it('cancel mid-stream restores the original byte for byte and closes the connection', async () => {
+    server.on('/primary', reply(REPLY, 40));
+    const editor = await openFile(ORIGINAL);
+    await editor.edit((b) => b.insert(new vscode.Position(12, 0), '// mine\n'));
+    const mine = editor.document.getText();
+    selectLines(editor, 1, 7);
+    const disconnected = server.waitForDisconnect();
+    const running = edit();
+    await eventually(() => editor.document.getText() !== mine, 'the stream to reach the document', 10_000);
+    assert.strictEqual(await reject(), true);
+    assert.strictEqual(await running, 'cancelled');
+    assert.strictEqual(editor.document.getText(), mine);
+    await disconnected;
+    await undo();
+    assert.strictEqual(editor.document.getText(), ORIGINAL, 'as if nothing had happened: the next Undo undoes what I typed before');
+  });
+
+  for (const [name, backup] of [
+    ['a backup that continues exactly', {}],
+    ['a backup that repeats the end of the partial before continuing', { repeatTail: 24 }],
+    ['a backup that rejects prefill', { rejectPrefill: { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill.' } } }],
+  ] as const) {
+    it(`when the primary resets halfway, ${name} finishes the same edit`, async () => {
+      const api = await baton();
+      const at = REPLY.indexOf('item.price, 0)');
+      server.on('/primary', failingAt('openai', REPLY, at, 'reset'));
+      server.on('/backup', continuer('anthropic', REPLY, backup));
+      const editor = await openFile(ORIGINAL);
+      selectLines(editor, 1, 7);
+      assert.strictEqual(await edit(), 'ready');
+      await accept();
+      assert.strictEqual(editor.document.getText(), EXPECTED, 'the seam lands on the right character');
+      await undo();
+      assert.strictEqual(editor.document.getText(), ORIGINAL);
+      await eventually(() => /edit: primary dropped at [\d,]+ chars: .*→ continued by backup/.test(readLog(api)), 'the handover in the log');
+    });
+  }
+
+  it('when the whole chain fails, rolls back to the original and keeps the partial out of the file', async () => {
+    const at = REPLY.indexOf('item.price, 0)');
+    server.on('/primary', failingAt('openai', REPLY, at, 'reset'));
+    server.on('/backup', httpError(500, { type: 'error', error: { type: 'api_error', message: 'Internal server error' } }));
+    const editor = await openFile(ORIGINAL);
+    selectLines(editor, 1, 7);
+    assert.strictEqual(await edit(), 'failed');
+    assert.strictEqual(editor.document.getText(), ORIGINAL);
+  });
+
+  it('keeps the pending edit intact when someone types above and below it while it streams', async () => {
+    server.on('/primary', reply(REPLY, 60));
+    const editor = await openFile(ORIGINAL);
+    selectLines(editor, 1, 7);
+    const running = edit();
+    await eventually(() => editor.document.getText() !== ORIGINAL, 'the stream to start', 10_000);
+    await typeAt(editor, () => new vscode.Position(0, 0), '// above\n');
+    await typeAt(editor, () => new vscode.Position(editor.document.lineCount - 1, 0), '// below\n');
+    assert.strictEqual(await running, 'ready');
+    await accept();
+    assert.strictEqual(editor.document.getText(), `// above\n${EXPECTED}// below\n`);
+    await undo();
+    assert.strictEqual(editor.document.getText(), `// above\n${ORIGINAL}// below\n`, 'one Undo restores the original and keeps what was typed');
+  });
+
+  it('stops the stream when someone edits inside the pending lines, and keeps their typing', async () => {
+    server.on('/primary', reply(REPLY, 60));
+    const editor = await openFile(ORIGINAL);
+    selectLines(editor, 1, 7);
+    const running = edit();
+    await eventually(() => editor.document.getText() !== ORIGINAL, 'the stream to start', 10_000);
+    const disconnected = server.waitForDisconnect();
+    await typeAt(editor, () => editor.document.positionAt(editor.document.getText().indexOf('function total')), '/* sum */ ');
+    assert.strictEqual(await running, 'ready');
+    await disconnected;
+    await reject();
+    assert.strictEqual(editor.document.getText(), ORIGINAL.replace('export function total', 'export /* sum */ function total'));
+  });
+
+  it('without a selection, edits the whole file when it is small', async () => {
+    server.on('/primary', reply('```js\nconst a = 2;\n```'));
+    const editor = await openFile('const a = 1;\n');
+    const before = server.requests('/primary').length;
+    assert.strictEqual(await edit('Make it 2'), 'ready');
+    assert.match(server.requests('/primary')[before].body.messages.at(-1).content, /the whole file, lines 1-1:\n<region>\nconst a = 1;\n<\/region>/);
+    await accept();
+    assert.strictEqual(editor.document.getText(), 'const a = 2;\n');
+  });
+
+  it('without a selection in a larger file, edits the function around the cursor', async () => {
+    const filler = Array.from({ length: 40 }, (_, i) => `const v${i} = ${i};`).join('\n');
+    const content = `${filler}\n\n${ORIGINAL}`;
+    server.on('/primary', reply(NEW_TOTAL));
+    const editor = await openFile(content);
+    const line = content.split('\n').indexOf('    sum += item.price;');
+    editor.selection = new vscode.Selection(line, 4, line, 4);
+    const before = server.requests('/primary').length;
+    assert.strictEqual(await edit(), 'ready');
+    assert.match(server.requests('/primary')[before].body.messages.at(-1).content, /the block that starts with `export function total\(items\) \{`/);
+    await accept();
+    assert.strictEqual(editor.document.getText(), `${filler}\n\n${EXPECTED}`);
+  });
+
+  it('allows one pending edit per document', async () => {
+    server.on('/primary', reply(REPLY));
+    const editor = await openFile(ORIGINAL);
+    selectLines(editor, 1, 7);
+    assert.strictEqual(await edit(), 'ready');
+    selectLines(editor, 9, 11);
+    assert.strictEqual(await edit('Another'), 'busy');
+    await reject();
+    assert.strictEqual(editor.document.getText(), ORIGINAL);
+  });
+});
