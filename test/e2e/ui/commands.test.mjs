@@ -52,8 +52,11 @@ describe('palette commands and the status bar', function () {
     assert.equal(picker.title, 'Baton: Set API Key');
     assert.ok(picker.items.includes('primary') && picker.items.includes('anthropic'), picker.items.join(', '));
     await pickQuickItem(page, 'primary');
+    // The picker closes and the input box opens in its place: wait for the box itself.
+    await page.locator('.quick-input-widget .quick-input-box input[type="password"]').waitFor({ timeout: 15_000 });
     const box = await waitForQuickInput(page);
     assert.equal(box.password, true, 'the key is typed into a password box');
+    assert.match(box.title, /API key for model "primary"/);
     await screenshot(page, 'set-api-key');
     await submitInputBox(page, KEY, { password: true });
     await waitForNotification(page, 'key for model "primary" saved');
