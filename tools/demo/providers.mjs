@@ -15,7 +15,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function scriptedAnswer(messages, system = '') {
   const question = [...messages].reverse().find((m) => m.role === 'user' && !/cut off|Continue it/i.test(textOf(m.content)));
   const asked = textOf(question?.content ?? '').trim();
-  if (/replacement code|rewrite the code|edit/i.test(system)) return scriptedEdit(asked);
+  if (/You edit code/i.test(system)) return scriptedEdit(asked);
   const topic = asked.split('\n')[0].slice(0, 120) || 'your question';
   return [
     `> **Simulation.** This answer comes from Baton's demo provider, not a real model.\n\n`,
@@ -41,10 +41,10 @@ export function scriptedAnswer(messages, system = '') {
 
 /** For inline edits: the selection with a small, visible change, as a replacement-only answer. */
 function scriptedEdit(prompt) {
-  const code = /```[^\n]*\n([\s\S]*?)```/.exec(prompt)?.[1] ?? '';
+  const code = /<region>\n([\s\S]*?)\n<\/region>/.exec(prompt)?.[1] ?? '';
   const instruction = (/Instruction:\s*(.+)/i.exec(prompt)?.[1] ?? 'edit').trim();
   const indent = /^\s*/.exec(code)?.[0] ?? '';
-  return `${indent}// Demo edit (simulation): ${instruction}\n${code.replace(/\n$/, '')}\n`;
+  return `${indent}// Demo edit (simulation): ${instruction}\n${code}`;
 }
 
 function textOf(content) {
