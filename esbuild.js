@@ -11,7 +11,8 @@ const watch = process.argv.includes('--watch');
 const targets = [
   { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['media/chat/main.ts'], outfile: 'dist/media/chat.js', platform: 'browser', format: 'iife' },
+  // The webview's CSS imports (chat.css, codicon.css) become dist/media/chat.css; the codicon font sits beside it.
+  { entryPoints: ['media/chat/main.ts'], outfile: 'dist/media/chat.js', platform: 'browser', format: 'iife', loader: { '.ttf': 'file' }, assetNames: '[name]' },
 ];
 
 async function main() {

@@ -5,7 +5,8 @@ import { array, boolean, either, integer, literal, number, object, optional, Pro
 const id = string(200);
 const label = string(500);
 /** Answers, attachments and code: large but bounded. */
-const text = string(4 << 20);
+const TEXT_LIMIT = 4 << 20;
+const text = string(TEXT_LIMIT);
 
 const attachment: Schema<Attachment> = object({
   kind: literal('selection', 'file'),
@@ -122,6 +123,17 @@ function parse<T>(schema: Schema<T>, value: unknown): Parsed<T> {
 
 /** Checks a message the webview received from the host. */
 export const parseHostMessage = (value: unknown): Parsed<HostMessage> => parse(hostMessage, value);
+
+/**
+ * The webview's hot path: a text delta (thousands per answer) checked in place, without the copy
+ * {@link parseHostMessage} makes. Anything else, or anything odd, goes the long way.
+ */
+export function isTextDelta(value: unknown): value is Extract<HostMessage, { type: 'text' }> {
+  const message = value as { type?: unknown; turnId?: unknown; text?: unknown } | null;
+  return typeof message === 'object' && message !== null && message.type === 'text'
+    && typeof message.turnId === 'string' && message.turnId.length <= 200
+    && typeof message.text === 'string' && message.text.length <= TEXT_LIMIT;
+}
 
 /** Checks a message the host received from the webview. */
 export const parseWebviewMessage = (value: unknown): Parsed<WebviewMessage> => parse(webviewMessage, value);

@@ -1,0 +1,283 @@
+import type { TokensList } from 'marked';
+import { Block, openBlock, toBlocks } from './blocks';
+import { decorateCodeBlocks, SEAM_CLASS } from './codeBlocks';
+import { h } from './dom';
+import { materialize, Part } from './fragments';
+import { lex, renderTokens } from './markdown';
+import { sanitize } from './sanitize';
+import { sentinelIndex, visibleOffset } from './seamPlacement';
+
+/** Something Baton shows inside the answer text at a character offset (a seam marker). */
+export interface InlineMarker {
+  offset: number;
+  create(): HTMLElement;
+}
+
+interface Rendered {
+  start: number;
+  raw: string;
+  markers: number;
+  nodes: Node[];
+}
+
+/** Work per animation frame while streaming; a backlog is worked off over several frames. */
+const FRAME_BUDGET_MS = 8;
+/** While streaming, at most this much unrendered text is lexed in one frame. */
+const LEX_WINDOW = 12_000;
+/**
+ * Re-rendering the open block is the only repeated work, so it alone sets the pace: after it took
+ * `c` ms the next render waits `c * TAIL_GAP_FACTOR` ms, between MIN_GAP_MS (about 30 renders a
+ * second, smooth for reading) and MAX_GAP_MS.
+ */
+const TAIL_GAP_FACTOR = 4;
+const MIN_GAP_MS = 30;
+const MAX_GAP_MS = 100;
+
+/** Stands in for a marker inside the markdown source. Random per page load, so output cannot forge it. */
+const SENTINEL = `§${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => String.fromCharCode(97 + (b % 26))).join('')}§`;
+
+/**
+ * Markdown that grows while it streams. Appends are batched per animation frame. Each frame lexes
+ * only the text after the last completed top-level block: blocks before the last one that has
+ * started are complete, so they are rendered (or their last render reused) once and frozen; only
+ * the block still being written is rendered again. The whole answer is never re-parsed per token.
+ */
+export class MarkdownStream {
+  readonly element = h('div', { class: 'markdown' });
+  private readonly frozen = h('div', { class: 'md-frozen' });
+  private readonly tail = h('div', { class: 'md-tail' });
+  private readonly caret = h('span', { class: 'caret', 'aria-hidden': 'true' });
+  /** The source of the frozen blocks, and of everything after them (kept apart so a frame copies only the latter). */
+  private head = '';
+  private open = '';
+  private tailRendered: Rendered[] = [];
+  private markers: InlineMarker[] = [];
+  private frame = 0;
+  private notBefore = 0;
+  /** `streaming` renders per frame; `buffering` waits for finish(); `final` renders at once. */
+  private mode: 'streaming' | 'buffering' | 'final';
+
+  /** @param streaming render as text arrives; otherwise render once, on {@link finish}. */
+  constructor(streaming: boolean) {
+    this.mode = streaming ? 'streaming' : 'buffering';
+    this.element.append(this.frozen, this.tail);
+  }
+
+  get value(): string {
+    return this.head + this.open;
+  }
+
+  private get length(): number {
+    return this.head.length + this.open.length;
+  }
+
+  private get frozenLength(): number {
+    return this.head.length;
+  }
+
+  /** Where a marker's text starts: its offset, past any whitespace. */
+  private visible(offset: number): number {
+    const frozen = this.frozenLength;
+    return offset >= frozen ? frozen + visibleOffset(this.open, offset - frozen) : visibleOffset(this.value, offset);
+  }
+
+  append(delta: string): void {
+    if (!delta) return;
+    this.open += delta;
+    this.schedule();
+  }
+
+  /** Replaces the whole text (a restarted answer, or the host's final text when it differs). */
+  replace(text: string): void {
+    this.head = '';
+    this.open = text;
+    this.tailRendered = [];
+    this.frozen.replaceChildren();
+    this.tail.replaceChildren();
+    this.schedule();
+  }
+
+  /** Adds a marker; a marker inside text already frozen re-renders from the start. */
+  mark(marker: InlineMarker): void {
+    this.markers.push(marker);
+    if (this.visible(marker.offset) < this.frozenLength) this.replace(this.value);
+    else this.schedule();
+  }
+
+  removeMarkers(): void {
+    this.markers = [];
+    this.replace(this.value);
+  }
+
+  /** The text is complete: renders what is left at once and freezes everything. */
+  finish(): void {
+    this.mode = 'final';
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.render(Infinity);
+  }
+
+  private schedule(): void {
+    if (this.mode === 'final') return void this.render(Infinity);
+    if (this.frame || this.mode === 'buffering') return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (performance.now() < this.notBefore) return this.schedule();
+      const { done, tailMs } = this.render(FRAME_BUDGET_MS);
+      this.notBefore = done ? performance.now() + Math.max(MIN_GAP_MS, Math.min(MAX_GAP_MS, tailMs * TAIL_GAP_FACTOR)) : 0;
+      if (!done) this.schedule();
+    });
+  }
+
+  /**
+   * Freezes the blocks that are complete (within `budget` ms, at least one) and re-renders the
+   * open one. Returns whether everything is on screen, and what the open block cost.
+   */
+  private render(budget: number): { done: boolean; tailMs: number } {
+    const started = performance.now();
+    const streaming = this.mode === 'streaming';
+    this.caret.remove();
+    const length = this.length;
+    const window = streaming ? Math.min(this.open.length, LEX_WINDOW) : this.open.length;
+    let tokens = lex(this.open.slice(0, window));
+    let blocks = toBlocks(tokens, this.frozenLength);
+    let behind = window < this.open.length;
+    if (behind && openBlock(blocks) === 0) {
+      // One block longer than the window: lex it whole.
+      tokens = lex(this.open);
+      blocks = toBlocks(tokens, this.frozenLength);
+      behind = false;
+    }
+    // Token sources always add up to the text; if they ever did not, freeze nothing this time.
+    const consistent = (blocks.at(-1)?.end ?? this.frozenLength) === (behind ? this.frozenLength + window : length);
+    const cut = !consistent ? 0 : streaming || behind ? openBlock(blocks) : blocks.length;
+    const previous = new Map(this.tailRendered.map((r) => [r.start, r]));
+    const reusable = (block: Block) => {
+      const last = previous.get(block.start);
+      return last && last.raw === block.token.raw && last.markers === this.markersIn(block).length ? last : undefined;
+    };
+
+    // Complete blocks: rendered once (or their last render reused) and frozen.
+    const frozenParts: Part[] = [];
+    let frozen = 0;
+    for (; frozen < cut && (frozen === 0 || performance.now() - started < budget); frozen++) {
+      const block = blocks[frozen];
+      const reused = reusable(block);
+      if (reused) frozenParts.push(reused.nodes);
+      else if (this.markersIn(block).length) frozenParts.push(this.renderMarkedBlock(block, tokens.links));
+      else if (block.token.type !== 'space') {
+        const html = renderTokens([block.token], tokens.links);
+        if (typeof frozenParts.at(-1) === 'string') frozenParts[frozenParts.length - 1] += html;
+        else frozenParts.push(html);
+      }
+    }
+    if (frozen > 0) {
+      const consumed = blocks[frozen - 1].end - this.frozenLength;
+      this.head += this.open.slice(0, consumed);
+      this.open = this.open.slice(consumed);
+    }
+
+    if (frozen < cut || behind) {
+      // Out of time: drop the stale renders of what was just frozen; the rest comes next frame.
+      this.frozen.append(...materialize(frozenParts).flat());
+      for (const stale of this.tailRendered.filter((r) => r.start < this.frozenLength)) for (const node of stale.nodes) node.parentNode?.removeChild(node);
+      this.tailRendered = this.tailRendered.filter((r) => r.start >= this.frozenLength);
+      return { done: false, tailMs: 0 };
+    }
+
+    // The open block (all blocks, if the sources did not add up): rendered again, in the same
+    // sanitize pass as the blocks frozen above.
+    const tailStarted = performance.now();
+    const openBlocks = consistent ? blocks.slice(cut) : [];
+    const openParts: Part[] = consistent
+      ? openBlocks.map((block) => reusable(block)?.nodes
+        ?? (this.markersIn(block).length ? this.renderMarkedBlock(block, tokens.links) : renderTokens([block.token], tokens.links)))
+      : [renderTokens(tokens, tokens.links)];
+    const nodes = materialize([...frozenParts, ...openParts]);
+    this.frozen.append(...nodes.slice(0, frozenParts.length).flat());
+    const openNodes = nodes.slice(frozenParts.length);
+    this.tailRendered = openBlocks.map((block, i) => ({ start: block.start, raw: block.token.raw, markers: this.markersIn(block).length, nodes: openNodes[i] }));
+    this.tail.replaceChildren(...openNodes.flat());
+    const trailing = this.markers.filter((m) => this.visible(m.offset) >= length);
+    this.tail.append(...trailing.map((m) => markerLine(m.create())));
+    if (streaming) placeCaret(this.tail, this.caret);
+    return { done: true, tailMs: performance.now() - tailStarted };
+  }
+
+  private markersIn(block: Block): InlineMarker[] {
+    if (block.token.type === 'space' || !this.markers.length) return [];
+    return this.markers.filter((m) => {
+      const at = this.visible(m.offset);
+      return at >= block.start && at < block.end;
+    });
+  }
+
+  /**
+   * Sanitized nodes for a block that holds markers. Each marker's sentinel goes into the source
+   * (where {@link sentinelIndex} says it cannot change the rendering), and after sanitizing, the
+   * sentinel in the text is swapped for the marker element. A marker that finds no safe place, or
+   * whose sentinel did not come out as text, stands before the block instead.
+   */
+  private renderMarkedBlock(block: Block, links: TokensList['links']): Node[] {
+    const markers = this.markersIn(block);
+    const before: HTMLElement[] = [];
+    const placed: { index: number; marker: InlineMarker }[] = [];
+    for (const marker of markers) {
+      const index = sentinelIndex(block.token.raw, this.visible(marker.offset) - block.start);
+      if (index === undefined) before.push(marker.create());
+      else placed.push({ index, marker });
+    }
+    placed.sort((a, b) => a.index - b.index);
+    let source = block.token.raw;
+    for (const { index } of [...placed].reverse()) source = source.slice(0, index) + SENTINEL + source.slice(index);
+    const tokens = lex(source);
+    const fragment = sanitize(renderTokens(tokens, { ...links, ...tokens.links }));
+    const unplaced = replaceSentinels(fragment, placed.map((p) => p.marker.create()));
+    before.push(...unplaced);
+    decorateCodeBlocks(fragment);
+    return [...before.map(markerLine), ...fragment.childNodes];
+  }
+}
+
+/**
+ * Swaps each sentinel in the fragment's text for the next marker. Returns the markers that found no
+ * sentinel in text (one that landed in an attribute, say), after wiping any such leftovers.
+ */
+function replaceSentinels(fragment: DocumentFragment, markers: HTMLElement[]): HTMLElement[] {
+  const queue = [...markers];
+  const walker = document.createTreeWalker(fragment, NodeFilter.SHOW_TEXT);
+  const hits: Text[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.nodeValue?.includes(SENTINEL)) hits.push(node as Text);
+  }
+  for (const hit of hits) {
+    let node: Text = hit;
+    for (let at = node.data.indexOf(SENTINEL); at >= 0; at = node.data.indexOf(SENTINEL)) {
+      const rest = node.splitText(at);
+      rest.data = rest.data.slice(SENTINEL.length);
+      const marker = queue.shift();
+      if (marker) rest.before(marker);
+      node = rest;
+    }
+  }
+  for (const element of fragment.querySelectorAll('*')) {
+    for (const attribute of [...element.attributes]) {
+      if (attribute.value.includes(SENTINEL)) element.setAttribute(attribute.name, attribute.value.split(SENTINEL).join(''));
+    }
+  }
+  return queue;
+}
+
+/** A marker that stands between blocks rather than inside text. */
+function markerLine(marker: HTMLElement): HTMLElement {
+  return h('div', { class: `${SEAM_CLASS}-line` }, marker);
+}
+
+const CARET_HOSTS = new Set(['P', 'LI', 'UL', 'OL', 'BLOCKQUOTE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TABLE', 'TBODY', 'THEAD', 'TR', 'TD', 'TH', 'DIV', 'PRE', 'CODE']);
+
+/** Puts the streaming caret at the end of the last text the tail shows. */
+function placeCaret(tail: HTMLElement, caret: HTMLElement): void {
+  let host: Element = tail;
+  for (let last = host.lastElementChild; last && CARET_HOSTS.has(last.tagName) && !last.classList.contains('code-header'); last = host.lastElementChild) host = last;
+  host.append(caret);
+}
