@@ -85,6 +85,7 @@ export class AnswerView {
   stop(): void {
     if (this.turn.status !== 'streaming') return;
     this.stopping = true;
+    this.element.dataset.status = 'stopping';
     this.progress.textContent = 'Stopping…';
     this.markdown.finish();
   }

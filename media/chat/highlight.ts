@@ -44,6 +44,9 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
 }
 
+/** Languages most answers use: {@link warmUp} compiles their grammars ahead of time. */
+export const COMMON_LANGUAGES = ['typescript', 'javascript', 'python', 'json', 'bash', 'shell', 'xml', 'css', 'yaml', 'java', 'go', 'rust', 'cpp', 'csharp', 'sql', 'diff', 'markdown'];
+
 /** Highlighted HTML for `code` (spans with `hljs-*` classes), or escaped text for unknown languages. */
 export function highlight(code: string, lang: string): string {
   if (lang && hljs.getLanguage(lang)) {

@@ -12,6 +12,7 @@ import { HistoryView } from './historyView';
 import { isWebLink } from './sanitize';
 import { Transcript } from './transcript';
 import { loadState, post, saveState } from './vscodeApi';
+import { warmUp } from './warmUp';
 
 /**
  * The chat webview. The host owns the conversation; this is a view of it that can be rebuilt from
@@ -58,6 +59,7 @@ class ChatApp {
     });
     window.addEventListener('message', (event) => this.receive(event.data));
     post({ type: 'ready' });
+    warmUp(() => !!this.transcript.streaming());
   }
 
   private receive(data: unknown): void {

@@ -1,8 +1,9 @@
-import type { TokensList } from 'marked';
+import type { Token, TokensList } from 'marked';
 import { Block, openBlock, toBlocks } from './blocks';
 import { decorateCodeBlocks, SEAM_CLASS } from './codeBlocks';
 import { h } from './dom';
 import { materialize, Part } from './fragments';
+import { renderGap } from './pacing';
 import { lex, renderTokens } from './markdown';
 import { sanitize } from './sanitize';
 import { sentinelIndex, visibleOffset } from './seamPlacement';
@@ -20,19 +21,17 @@ interface Rendered {
   nodes: Node[];
 }
 
+/**
+ * Text that, appended to an open paragraph or list, cannot change its structure: no newline and no
+ * character markdown gives a meaning inline (emphasis, code, links, autolinks, entities, HTML,
+ * escapes, tables). Such text can go straight into the DOM, as a re-render would put it.
+ */
+const PLAIN = /^[^\n\r*_`~[\]()<>!&\\|#:@]*$/;
+
 /** Work per animation frame while streaming; a backlog is worked off over several frames. */
 const FRAME_BUDGET_MS = 8;
 /** While streaming, at most this much unrendered text is lexed in one frame. */
 const LEX_WINDOW = 12_000;
-/**
- * Re-rendering the open block is the only repeated work, so it alone sets the pace: after it took
- * `c` ms the next render waits `c * TAIL_GAP_FACTOR` ms, between MIN_GAP_MS (about 30 renders a
- * second, smooth for reading) and MAX_GAP_MS.
- */
-const TAIL_GAP_FACTOR = 4;
-const MIN_GAP_MS = 30;
-const MAX_GAP_MS = 100;
-
 /** Stands in for a marker inside the markdown source. Random per page load, so output cannot forge it. */
 const SENTINEL = `§${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => String.fromCharCode(97 + (b % 26))).join('')}§`;
 
@@ -53,7 +52,13 @@ export class MarkdownStream {
   private tailRendered: Rendered[] = [];
   private markers: InlineMarker[] = [];
   private frame = 0;
+  private timer?: ReturnType<typeof setTimeout>;
   private notBefore = 0;
+  /** Characters appended since the last render, and when it was, for the stream's speed. */
+  private arrived = 0;
+  private renderedAt = 0;
+  /** The open text's length at the last full render, when plain text may simply be appended to it. */
+  private appendableFrom?: number;
   /** `streaming` renders per frame; `buffering` waits for finish(); `final` renders at once. */
   private mode: 'streaming' | 'buffering' | 'final';
 
@@ -84,6 +89,7 @@ export class MarkdownStream {
   append(delta: string): void {
     if (!delta) return;
     this.open += delta;
+    this.arrived += delta.length;
     this.schedule();
   }
 
@@ -91,6 +97,7 @@ export class MarkdownStream {
   replace(text: string): void {
     this.head = '';
     this.open = text;
+    this.appendableFrom = undefined;
     this.tailRendered = [];
     this.frozen.replaceChildren();
     this.tail.replaceChildren();
@@ -100,6 +107,7 @@ export class MarkdownStream {
   /** Adds a marker; a marker inside text already frozen re-renders from the start. */
   mark(marker: InlineMarker): void {
     this.markers.push(marker);
+    this.appendableFrom = undefined;
     if (this.visible(marker.offset) < this.frozenLength) this.replace(this.value);
     else this.schedule();
   }
@@ -112,19 +120,37 @@ export class MarkdownStream {
   /** The text is complete: renders what is left at once and freezes everything. */
   finish(): void {
     this.mode = 'final';
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.cancel();
     this.render(Infinity);
   }
 
+  private cancel(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    this.frame = 0;
+    this.timer = undefined;
+  }
+
+  /** Renders at the next animation frame once the gap since the last render has passed. */
   private schedule(): void {
     if (this.mode === 'final') return void this.render(Infinity);
-    if (this.frame || this.mode === 'buffering') return;
+    if (this.frame || this.timer || this.mode === 'buffering') return;
+    const wait = this.notBefore - performance.now();
+    if (wait > 4) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.schedule();
+      }, wait);
+      return;
+    }
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      if (performance.now() < this.notBefore) return this.schedule();
+      const now = performance.now();
+      const speed = this.renderedAt ? (this.arrived * 1000) / Math.max(1, now - this.renderedAt) : 0;
+      this.arrived = 0;
+      this.renderedAt = now;
       const { done, tailMs } = this.render(FRAME_BUDGET_MS);
-      this.notBefore = done ? performance.now() + Math.max(MIN_GAP_MS, Math.min(MAX_GAP_MS, tailMs * TAIL_GAP_FACTOR)) : 0;
+      this.notBefore = done ? performance.now() + renderGap(tailMs, speed) : 0;
       if (!done) this.schedule();
     });
   }
@@ -136,6 +162,8 @@ export class MarkdownStream {
   private render(budget: number): { done: boolean; tailMs: number } {
     const started = performance.now();
     const streaming = this.mode === 'streaming';
+    if (streaming && this.appendPlain()) return { done: true, tailMs: performance.now() - started };
+    this.appendableFrom = undefined;
     this.caret.remove();
     const length = this.length;
     const window = streaming ? Math.min(this.open.length, LEX_WINDOW) : this.open.length;
@@ -159,18 +187,25 @@ export class MarkdownStream {
 
     // Complete blocks: rendered once (or their last render reused) and frozen.
     const frozenParts: Part[] = [];
+    let run: Token[] = [];
+    const endRun = () => {
+      if (run.length) frozenParts.push(renderTokens(run, tokens.links));
+      run = [];
+    };
     let frozen = 0;
     for (; frozen < cut && (frozen === 0 || performance.now() - started < budget); frozen++) {
       const block = blocks[frozen];
       const reused = reusable(block);
-      if (reused) frozenParts.push(reused.nodes);
-      else if (this.markersIn(block).length) frozenParts.push(this.renderMarkedBlock(block, tokens.links));
-      else if (block.token.type !== 'space') {
-        const html = renderTokens([block.token], tokens.links);
-        if (typeof frozenParts.at(-1) === 'string') frozenParts[frozenParts.length - 1] += html;
-        else frozenParts.push(html);
+      if (reused || this.markersIn(block).length) {
+        endRun();
+        frozenParts.push(reused?.nodes ?? this.renderMarkedBlock(block, tokens.links));
+      } else if (block.token.type !== 'space') {
+        run.push(block.token);
+        // Render in runs of a few blocks, so the time budget is checked between them.
+        if (run.length >= 8) endRun();
       }
     }
+    endRun();
     if (frozen > 0) {
       const consumed = blocks[frozen - 1].end - this.frozenLength;
       this.head += this.open.slice(0, consumed);
@@ -201,7 +236,29 @@ export class MarkdownStream {
     const trailing = this.markers.filter((m) => this.visible(m.offset) >= length);
     this.tail.append(...trailing.map((m) => markerLine(m.create())));
     if (streaming) placeCaret(this.tail, this.caret);
+    const last = openBlocks.length === 1 ? openBlocks[0] : undefined;
+    if (streaming && last && !trailing.length && !this.markersIn(last).length && (last.token.type === 'paragraph' || last.token.type === 'list')
+      && last.end === length && !/\s$/.test(this.open)) this.appendableFrom = this.open.length;
     return { done: true, tailMs: performance.now() - tailStarted };
+  }
+
+  /**
+   * The fast path for prose: when all that arrived since the last render is plain text at the end
+   * of an open paragraph or list, it goes in as a text node before the caret, with no markdown
+   * parse and no sanitizing (text nodes cannot carry markup). Returns false when a full render is
+   * needed.
+   */
+  private appendPlain(): boolean {
+    const from = this.appendableFrom;
+    const block = this.tailRendered.length === 1 ? this.tailRendered[0] : undefined;
+    if (from === undefined || !block || !this.caret.parentNode) return false;
+    const added = this.open.slice(from);
+    // "www." starts an autolink, even when it arrives over two deltas.
+    if (!PLAIN.test(added) || /www/i.test(this.open.slice(Math.max(0, from - 3)))) return false;
+    this.caret.before(added);
+    this.appendableFrom = this.open.length;
+    block.raw = this.open;
+    return true;
   }
 
   private markersIn(block: Block): InlineMarker[] {

@@ -26,14 +26,16 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     this.ready = false;
     view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [mediaRoot(this.extensionUri)] };
     view.webview.html = chatHtml(view.webview, this.extensionUri);
-    this.subscriptions.push(
+    const subscriptions = [
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       view.onDidChangeVisibility(() => { if (!view.visible) this.ready = false; }),
-      view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
-        this.ready = false;
-      }),
-    );
+    ];
+    subscriptions.push(view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+      this.ready = false;
+      for (const subscription of subscriptions) subscription.dispose();
+    }));
+    this.subscriptions.push(...subscriptions);
   }
 
   /** Shows the panel, creating it if needed. */

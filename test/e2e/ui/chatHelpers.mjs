@@ -122,13 +122,6 @@ export async function panelScreenshot(page, name) {
   return file;
 }
 
-/** Sets a user setting by rewriting settings.json (the editor applies it live). */
-export function updateUserSettings(editor, changes) {
-  const file = path.join(editor.userDataDir, 'User/settings.json');
-  const current = JSON.parse(fs.readFileSync(file, 'utf8'));
-  fs.writeFileSync(file, JSON.stringify({ ...current, ...changes }, null, 2));
-}
-
 /** Waits until `predicate()` is truthy, polling; for conditions outside the DOM (server state, files). */
 export async function until(predicate, { timeout = 15_000, interval = 50, message = 'condition' } = {}) {
   const deadline = Date.now() + timeout;
