@@ -1,18 +1,15 @@
 import type { Token, TokensList } from 'marked';
 import { Block, openBlock, toBlocks } from './blocks';
-import { decorateCodeBlocks, SEAM_CLASS } from './codeBlocks';
+import { placeCaret } from './caret';
 import { h } from './dom';
 import { materialize, Part } from './fragments';
-import { renderGap } from './pacing';
+import { InlineMarker, markerLine, renderWithMarkers } from './inlineMarkers';
 import { lex, renderTokens } from './markdown';
-import { sanitize } from './sanitize';
-import { sentinelIndex, visibleOffset } from './seamPlacement';
+import { renderGap } from './pacing';
+import { Appendable, appendableAfter, CODE_RECOLOUR_MS, isPlainAppend } from './plainAppend';
+import { visibleOffset } from './seamPlacement';
 
-/** Something Baton shows inside the answer text at a character offset (a seam marker). */
-export interface InlineMarker {
-  offset: number;
-  create(): HTMLElement;
-}
+export type { InlineMarker } from './inlineMarkers';
 
 interface Rendered {
   start: number;
@@ -21,19 +18,10 @@ interface Rendered {
   nodes: Node[];
 }
 
-/**
- * Text that, appended to an open paragraph or list, cannot change its structure: no newline and no
- * character markdown gives a meaning inline (emphasis, code, links, autolinks, entities, HTML,
- * escapes, tables). Such text can go straight into the DOM, as a re-render would put it.
- */
-const PLAIN = /^[^\n\r*_`~[\]()<>!&\\|#:@]*$/;
-
 /** Work per animation frame while streaming; a backlog is worked off over several frames. */
 const FRAME_BUDGET_MS = 8;
 /** While streaming, at most this much unrendered text is lexed in one frame. */
 const LEX_WINDOW = 12_000;
-/** Stands in for a marker inside the markdown source. Random per page load, so output cannot forge it. */
-const SENTINEL = `§${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => String.fromCharCode(97 + (b % 26))).join('')}§`;
 
 /**
  * Markdown that grows while it streams. Appends are batched per animation frame. Each frame lexes
@@ -53,12 +41,18 @@ export class MarkdownStream {
   private markers: InlineMarker[] = [];
   private frame = 0;
   private timer?: ReturnType<typeof setTimeout>;
+  /** Colours code appended without a render, even if no more text comes. */
+  private recolour?: ReturnType<typeof setTimeout>;
   private notBefore = 0;
   /** Characters appended since the last render, and when it was, for the stream's speed. */
   private arrived = 0;
   private renderedAt = 0;
-  /** The open text's length at the last full render, when plain text may simply be appended to it. */
-  private appendableFrom?: number;
+  /**
+   * When plain text may simply be appended to the open block: the open text's length at the last
+   * full render, the block's kind, and when that render was (code gets its colours at most
+   * CODE_RECOLOUR_MS later).
+   */
+  private appendable?: Appendable;
   /** `streaming` renders per frame; `buffering` waits for finish(); `final` renders at once. */
   private mode: 'streaming' | 'buffering' | 'final';
 
@@ -97,7 +91,7 @@ export class MarkdownStream {
   replace(text: string): void {
     this.head = '';
     this.open = text;
-    this.appendableFrom = undefined;
+    this.appendable = undefined;
     this.tailRendered = [];
     this.frozen.replaceChildren();
     this.tail.replaceChildren();
@@ -107,7 +101,7 @@ export class MarkdownStream {
   /** Adds a marker; a marker inside text already frozen re-renders from the start. */
   mark(marker: InlineMarker): void {
     this.markers.push(marker);
-    this.appendableFrom = undefined;
+    this.appendable = undefined;
     if (this.visible(marker.offset) < this.frozenLength) this.replace(this.value);
     else this.schedule();
   }
@@ -127,8 +121,9 @@ export class MarkdownStream {
   private cancel(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     clearTimeout(this.timer);
+    clearTimeout(this.recolour);
     this.frame = 0;
-    this.timer = undefined;
+    this.timer = this.recolour = undefined;
   }
 
   /** Renders at the next animation frame once the gap since the last render has passed. */
@@ -163,7 +158,7 @@ export class MarkdownStream {
     const started = performance.now();
     const streaming = this.mode === 'streaming';
     if (streaming && this.appendPlain()) return { done: true, tailMs: performance.now() - started };
-    this.appendableFrom = undefined;
+    this.appendable = undefined;
     this.caret.remove();
     const length = this.length;
     const window = streaming ? Math.min(this.open.length, LEX_WINDOW) : this.open.length;
@@ -237,8 +232,7 @@ export class MarkdownStream {
     this.tail.append(...trailing.map((m) => markerLine(m.create())));
     if (streaming) placeCaret(this.tail, this.caret);
     const last = openBlocks.length === 1 ? openBlocks[0] : undefined;
-    if (streaming && last && !trailing.length && !this.markersIn(last).length && (last.token.type === 'paragraph' || last.token.type === 'list')
-      && last.end === length && !/\s$/.test(this.open)) this.appendableFrom = this.open.length;
+    if (streaming && last && !trailing.length && !this.markersIn(last).length && last.end === length) this.appendable = appendableAfter(last, this.open);
     return { done: true, tailMs: performance.now() - tailStarted };
   }
 
@@ -249,15 +243,24 @@ export class MarkdownStream {
    * needed.
    */
   private appendPlain(): boolean {
-    const from = this.appendableFrom;
+    const appendable = this.appendable;
     const block = this.tailRendered.length === 1 ? this.tailRendered[0] : undefined;
-    if (from === undefined || !block || !this.caret.parentNode) return false;
-    const added = this.open.slice(from);
-    // "www." starts an autolink, even when it arrives over two deltas.
-    if (!PLAIN.test(added) || /www/i.test(this.open.slice(Math.max(0, from - 3)))) return false;
-    this.caret.before(added);
-    this.appendableFrom = this.open.length;
-    block.raw = this.open;
+    if (!appendable || !block || !this.caret.parentNode) return false;
+    const added = this.open.slice(appendable.from);
+    if (!isPlainAppend(appendable, this.open, added)) return false;
+    this.caret.before(appendable.dropped + added);
+    appendable.dropped = '';
+    appendable.from = this.open.length;
+    // Prose appended this way is what a render would make, so the block can be reused as it is;
+    // code is not coloured yet, so the next render must redo it.
+    block.raw = appendable.kind === 'prose' ? this.open : '';
+    if (appendable.kind === 'code' && !this.recolour) {
+      this.recolour = setTimeout(() => {
+        this.recolour = undefined;
+        if (this.appendable === appendable) appendable.at = -Infinity;
+        this.schedule();
+      }, appendable.at + CODE_RECOLOUR_MS - performance.now());
+    }
     return true;
   }
 
@@ -269,72 +272,10 @@ export class MarkdownStream {
     });
   }
 
-  /**
-   * Sanitized nodes for a block that holds markers. Each marker's sentinel goes into the source
-   * (where {@link sentinelIndex} says it cannot change the rendering), and after sanitizing, the
-   * sentinel in the text is swapped for the marker element. A marker that finds no safe place, or
-   * whose sentinel did not come out as text, stands before the block instead.
-   */
+  /** Sanitized nodes for a block that holds markers (see {@link renderWithMarkers}). */
   private renderMarkedBlock(block: Block, links: TokensList['links']): Node[] {
-    const markers = this.markersIn(block);
-    const before: HTMLElement[] = [];
-    const placed: { index: number; marker: InlineMarker }[] = [];
-    for (const marker of markers) {
-      const index = sentinelIndex(block.token.raw, this.visible(marker.offset) - block.start);
-      if (index === undefined) before.push(marker.create());
-      else placed.push({ index, marker });
-    }
-    placed.sort((a, b) => a.index - b.index);
-    let source = block.token.raw;
-    for (const { index } of [...placed].reverse()) source = source.slice(0, index) + SENTINEL + source.slice(index);
-    const tokens = lex(source);
-    const fragment = sanitize(renderTokens(tokens, { ...links, ...tokens.links }));
-    const unplaced = replaceSentinels(fragment, placed.map((p) => p.marker.create()));
-    before.push(...unplaced);
-    decorateCodeBlocks(fragment);
-    return [...before.map(markerLine), ...fragment.childNodes];
+    const markers = this.markersIn(block).map((marker) => ({ at: this.visible(marker.offset) - block.start, marker }));
+    return renderWithMarkers(block.token.raw, markers, links);
   }
 }
 
-/**
- * Swaps each sentinel in the fragment's text for the next marker. Returns the markers that found no
- * sentinel in text (one that landed in an attribute, say), after wiping any such leftovers.
- */
-function replaceSentinels(fragment: DocumentFragment, markers: HTMLElement[]): HTMLElement[] {
-  const queue = [...markers];
-  const walker = document.createTreeWalker(fragment, NodeFilter.SHOW_TEXT);
-  const hits: Text[] = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.nodeValue?.includes(SENTINEL)) hits.push(node as Text);
-  }
-  for (const hit of hits) {
-    let node: Text = hit;
-    for (let at = node.data.indexOf(SENTINEL); at >= 0; at = node.data.indexOf(SENTINEL)) {
-      const rest = node.splitText(at);
-      rest.data = rest.data.slice(SENTINEL.length);
-      const marker = queue.shift();
-      if (marker) rest.before(marker);
-      node = rest;
-    }
-  }
-  for (const element of fragment.querySelectorAll('*')) {
-    for (const attribute of [...element.attributes]) {
-      if (attribute.value.includes(SENTINEL)) element.setAttribute(attribute.name, attribute.value.split(SENTINEL).join(''));
-    }
-  }
-  return queue;
-}
-
-/** A marker that stands between blocks rather than inside text. */
-function markerLine(marker: HTMLElement): HTMLElement {
-  return h('div', { class: `${SEAM_CLASS}-line` }, marker);
-}
-
-const CARET_HOSTS = new Set(['P', 'LI', 'UL', 'OL', 'BLOCKQUOTE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TABLE', 'TBODY', 'THEAD', 'TR', 'TD', 'TH', 'DIV', 'PRE', 'CODE']);
-
-/** Puts the streaming caret at the end of the last text the tail shows. */
-function placeCaret(tail: HTMLElement, caret: HTMLElement): void {
-  let host: Element = tail;
-  for (let last = host.lastElementChild; last && CARET_HOSTS.has(last.tagName) && !last.classList.contains('code-header'); last = host.lastElementChild) host = last;
-  host.append(caret);
-}

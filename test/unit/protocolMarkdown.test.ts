@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { openBlock, toBlocks } from '../../media/chat/blocks';
 import { lex, renderMarkdown, renderTokens } from '../../media/chat/markdown';
+import { MAX_GAP_MS, MIN_GAP_MS, renderGap } from '../../media/chat/pacing';
 import { sentinelIndex } from '../../media/chat/seamPlacement';
 
 const DOC = [
@@ -78,5 +79,14 @@ describe('protocol: streaming markdown in blocks', () => {
     assert.strictEqual(at('Title\n---', 7), undefined, 'a setext underline');
     assert.strictEqual(at('| a | b |\n| --- | --- |', 12), undefined, 'a table delimiter row');
     assert.strictEqual(at('```ts\nconst a = 1;\n```', 9), '```ts\nconst| a = 1;\n```', 'inside code it still ends a word');
+  });
+
+  it('paces renders: about 30 a second for readable streams, slower for floods or a costly open block', () => {
+    assert.strictEqual(renderGap(0.5, 0), MIN_GAP_MS);
+    assert.strictEqual(renderGap(0.5, 1_500), MIN_GAP_MS);
+    assert.ok(renderGap(0.5, 5_000) > MIN_GAP_MS && renderGap(0.5, 5_000) < MAX_GAP_MS);
+    assert.strictEqual(renderGap(0.5, 50_000), MAX_GAP_MS);
+    assert.strictEqual(renderGap(20, 100), 80, 'a 20 ms open block gets four times its cost');
+    assert.strictEqual(renderGap(500, 100), MAX_GAP_MS);
   });
 });

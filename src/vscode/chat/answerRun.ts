@@ -2,9 +2,8 @@ import * as vscode from 'vscode';
 import { BatonError, describeKind } from '../../core/errors';
 import type { AssistantTurn, ErrorCard, Seam } from '../../core/protocol/chat';
 import type { HostMessage } from '../../core/protocol/messages';
-import type { RouterEvent } from '../../core/router/events';
+import type { FailedStep, RouterEvent } from '../../core/router/events';
 import type { RouteRequest } from '../../core/router/router';
-import type { FailedStep } from '../../core/router/events';
 import { describeStep, RouterError } from '../../core/router/routerError';
 import type { BatonSession } from '../session';
 

@@ -56,18 +56,23 @@ export class ChatController implements vscode.Disposable {
   }
 
   composer(): ComposerState {
-    const { models } = this.session.config.settings;
-    const configured = this.chat.modelId && models.some((m) => m.id === this.chat.modelId) ? this.chat.modelId : this.session.defaultModel;
+    const { models, fallbacks } = this.session.config.settings;
     const document = this.editors.editor?.document;
     return {
       models: models.map((m) => ({
         id: m.id, label: m.label ?? m.id,
-        detail: `${m.provider} · ${m.model}${this.session.config.settings.fallbacks[m.id]?.length ? ` · backups: ${this.session.config.settings.fallbacks[m.id].join(', ')}` : ''}`,
+        detail: [m.provider, m.model, fallbacks[m.id]?.length ? `backups: ${fallbacks[m.id].join(', ')}` : ''].filter(Boolean).join(' · '),
       })),
-      modelId: configured ?? '',
+      modelId: this.chosenModel() ?? this.session.defaultModel ?? '',
       attachments: this.attachments,
       activeFile: document ? displayPath(document) : undefined,
     };
+  }
+
+  /** The model picked for this chat, while it is still configured. */
+  private chosenModel(): string | undefined {
+    const id = this.chat.modelId;
+    return id && this.session.config.settings.models.some((m) => m.id === id) ? id : undefined;
   }
 
   label(modelId: string): string {
@@ -169,7 +174,7 @@ export class ChatController implements vscode.Disposable {
 
   private answer(): void {
     const chat = this.chat;
-    const modelId = chat.modelId && this.session.config.settings.models.some((m) => m.id === chat.modelId) ? chat.modelId : undefined;
+    const modelId = this.chosenModel();
     const requested = this.label(modelId ?? this.session.defaultModel ?? '');
     const turn: AssistantTurn = {
       role: 'assistant', id: randomUUID(), text: '', status: 'streaming', model: requested, requested, seams: [], notes: [], at: Date.now(),

@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { launchBrowser, REPO_ROOT } from '../lib/editor.mjs';
+import { corpus } from '../../../tools/bench-webview/corpus.mjs';
+
+/** The webview's own markdown renderer, compiled for Node by `tsc -p .`, as the reference. */
+const { renderMarkdown } = createRequire(import.meta.url)(path.join(REPO_ROOT, 'out/media/chat/markdown.js'));
 
 const MEDIA = path.join(REPO_ROOT, 'dist/media');
 const ORIGIN = 'http://webview.test';
@@ -155,6 +160,59 @@ describe('chat webview: the renderer in Chromium, with the test as the host', fu
     await step(' with **bold', '<p>Visit the site and read <a href="http://www.example.com">www.example.com</a> now with **bold</p>');
     await step('** text', '<p>Visit the site and read <a href="http://www.example.com">www.example.com</a> now with <strong>bold</strong> text</p>');
     await step(' and more words', '<p>Visit the site and read <a href="http://www.example.com">www.example.com</a> now with <strong>bold</strong> text and more words</p>');
+    await step(' at https://exa', '<p>Visit the site and read <a href="http://www.example.com">www.example.com</a> now with <strong>bold</strong> text and more words at <a href="https://exa">https://exa</a></p>');
+    await step('mple.org or me@ex', '<p>Visit the site and read <a href="http://www.example.com">www.example.com</a> now with <strong>bold</strong> text and more words at <a href="https://example.org">https://example.org</a> or me@ex</p>');
+    await step('ample.com &amp', '<p>Visit the site and read <a href="http://www.example.com">www.example.com</a> now with <strong>bold</strong> text and more words at <a href="https://example.org">https://example.org</a> or <a>me@example.com</a> &amp;amp</p>');
+    await step('; done', '<p>Visit the site and read <a href="http://www.example.com">www.example.com</a> now with <strong>bold</strong> text and more words at <a href="https://example.org">https://example.org</a> or <a>me@example.com</a> &amp; done</p>');
+  });
+
+  it('mid-stream, whatever the deltas, the panel shows what one render of the text so far shows', async function () {
+    const source = corpus(7_000, 3);
+    await post({ type: 'snapshot', chat: { id: 'c', title: 't', turns: [question], createdAt: 0, updatedAt: 0 }, composer, busy: false });
+    await post({ type: 'turn', turn: answer('', 'streaming') });
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const shown = () => page.locator('.turn.answer .markdown').evaluate((root) => {
+      const clone = root.cloneNode(true);
+      for (const el of clone.querySelectorAll('.code-header, .caret')) el.remove();
+      return clone.textContent.replace(/\s+/g, ' ').trim();
+    });
+    const reference = (text) => page.evaluate((html) => {
+      const template = document.createElement('template');
+      template.innerHTML = html;
+      return template.content.textContent.replace(/\s+/g, ' ').trim();
+    }, renderMarkdown(text));
+    let sent = 0;
+    for (let check = 0; sent < source.length; check++) {
+      for (let i = 0; i < 25 && sent < source.length; i++) {
+        const size = 1 + Math.floor(random() * 12);
+        await post({ type: 'text', turnId: 'a1', text: source.slice(sent, sent + size) });
+        sent += size;
+      }
+      await page.waitForTimeout(140); // past the render gap
+      const expected = await reference(source.slice(0, sent));
+      const actual = await shown();
+      assert.equal(actual, expected, `after ${sent} chars`);
+    }
+  });
+
+  it('a code block streams line by line, exactly, and takes its colours as it goes', async function () {
+    await post({ type: 'snapshot', chat: { id: 'c', title: 't', turns: [question], createdAt: 0, updatedAt: 0 }, composer, busy: false });
+    await post({ type: 'turn', turn: answer('', 'streaming') });
+    const code = page.locator('.md-tail pre code');
+    const expect = async (delta, text) => {
+      await post({ type: 'text', turnId: 'a1', text: delta });
+      await page.waitForFunction((t) => document.querySelector('.md-tail pre code')?.textContent === t, text, { timeout: 2_000 })
+        .catch(async () => assert.fail(`after ${JSON.stringify(delta)}: ${JSON.stringify(await code.textContent())}`));
+    };
+    await expect('```ts\nconst a = 1;\n', 'const a = 1;');
+    await expect('let b', 'const a = 1;\nlet b');
+    await expect(' = 2;\n\n', 'const a = 1;\nlet b = 2;\n\n');
+    await expect('return a + b;', 'const a = 1;\nlet b = 2;\n\nreturn a + b;');
+    await page.waitForFunction(() => document.querySelectorAll('.md-tail pre code .hljs-keyword').length === 3, undefined, { timeout: 2_000 }).catch(async () => assert.fail(await code.innerHTML()));
+    await post({ type: 'text', turnId: 'a1', text: '\n```\n\nAfter.' });
+    await page.locator('.md-frozen pre code').waitFor();
+    assert.equal(await page.locator('.md-frozen pre code').textContent(), 'const a = 1;\nlet b = 2;\n\nreturn a + b;');
   });
 
   it('Stop: the webview asks the host to stop, shows no more text, and Send comes back', async function () {
