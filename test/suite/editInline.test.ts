@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { EXPECTED, NEW_TOTAL, OLD_TOTAL, ORIGINAL, REPLY } from '../support/cartEdit';
 import { continuer, failingAt } from '../support/continuer';
 import { FaultServer } from '../support/faultServer';
 import { httpError, stream } from '../support/scripts';
@@ -9,33 +10,6 @@ import { baton, eventually, readLog, resetSettings, setSettings } from './helper
 // Inline edits inside the real extension host: the document's bytes, the undo history, and the
 // requests the scripted models received. The person-facing flow (palette, keys, CodeLens,
 // screenshots) is driven through the UI in test/e2e/ui/editInline.test.mjs.
-
-const ORIGINAL = [
-  '// Cart helpers',
-  'export function total(items) {',
-  '  let sum = 0;',
-  '  for (const item of items) {',
-  '    sum += item.price;',
-  '  }',
-  '  return sum;',
-  '}',
-  '',
-  'export function count(items) {',
-  '  return items.length;',
-  '}',
-  '',
-].join('\n');
-
-const NEW_TOTAL = [
-  'export function total(items) {',
-  '  return items.reduce((sum, item) => sum + item.price, 0);',
-  '}',
-].join('\n');
-
-const EXPECTED = ORIGINAL.replace(ORIGINAL.split('\n').slice(1, 8).join('\n'), NEW_TOTAL);
-
-/** What a chatty model sends back: a preamble, a fence, and a note after it. */
-const REPLY = `Here is the updated function:\n\n\`\`\`javascript\n${NEW_TOTAL}\n\`\`\`\n\nThis uses reduce instead of a loop.`;
 
 const SSE = { 'content-type': WIRES.openai.contentType };
 /** The reply in the OpenAI wire format, five characters a frame; with `delayMs`, one frame per read. */
@@ -151,7 +125,7 @@ describe('inline edit in the editor', function () {
     assert.match(system, /no Markdown code fences/);
     assert.match(user, /\(javascript\)/);
     assert.match(user, /Instruction: Use reduce instead of the loop/);
-    assert.ok(user.includes(`<region>\n${ORIGINAL.split('\n').slice(1, 8).join('\n')}\n</region>`), user);
+    assert.ok(user.includes(`<region>\n${OLD_TOTAL}\n</region>`), user);
     assert.ok(user.includes('<above>\n// Cart helpers\n</above>'), 'the code above');
     assert.ok(user.includes('export function count(items)'), 'the code below');
   });

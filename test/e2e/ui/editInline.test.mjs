@@ -13,6 +13,7 @@ import {
 import {
   lens, openFile, replyScript, saveAndRead, selectLines, startEdit, visibleDiff, waitForBanner, waitForPendingEdit, writeWorkspace, goToLine,
 } from './editHelpers.mjs';
+import cartEdit from '../../../out/test/support/cartEdit.js';
 import continuerModule from '../../../out/test/support/continuer.js';
 import faultServerModule from '../../../out/test/support/faultServer.js';
 import scripts from '../../../out/test/support/scripts.js';
@@ -21,30 +22,7 @@ import wire from '../../../out/test/support/wire.js';
 const { continuer, failingAt } = continuerModule;
 const STATUS = statusBarItemId('baton.status');
 
-const ORIGINAL = [
-  '// Cart helpers',
-  'export function total(items) {',
-  '  let sum = 0;',
-  '  for (const item of items) {',
-  '    sum += item.price;',
-  '  }',
-  '  return sum;',
-  '}',
-  '',
-  'export function count(items) {',
-  '  return items.length;',
-  '}',
-  '',
-].join('\n');
-const OLD_TOTAL = ORIGINAL.split('\n').slice(1, 8).join('\n');
-const NEW_TOTAL = [
-  'export function total(items) {',
-  '  return items.reduce((sum, item) => sum + item.price, 0);',
-  '}',
-].join('\n');
-const EXPECTED = ORIGINAL.replace(OLD_TOTAL, NEW_TOTAL);
-/** A chatty model: a preamble, a fence, and a note after it. Baton must keep only the code. */
-const REPLY = `Here is the updated function:\n\n\`\`\`javascript\n${NEW_TOTAL}\n\`\`\`\n\nThis uses reduce instead of a loop.`;
+const { ORIGINAL, EXPECTED, REPLY } = cartEdit;
 /** The primary dies in the middle of the reduce line. */
 const CUT = REPLY.indexOf(' sum + item.price');
 
