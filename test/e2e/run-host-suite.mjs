@@ -6,12 +6,12 @@
 //
 // Expects `npm run build` and `tsc -p .` to have run; runs them itself only when dist/extension.js
 // or out/test/suite/index.js is missing. Exits with the suite's code (0: all passed).
-// Env: BATON_HOST_TIMEOUT_MS (default 240000), BATON_E2E_VERBOSE=1 (forward the browser console),
+// Env: BATON_HOST_TIMEOUT_MS (default 240000, counted from the workbench opening), BATON_E2E_VERBOSE=1 (forward the browser console),
 //      BATON_E2E_KEEP=1 (keep the editor's run dir).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS_DIR, REPO_ROOT, launchBrowser, startEditor } from './lib/editor.mjs';
+import { ARTIFACTS_DIR, REPO_ROOT, ensureSetup, launchBrowser, startEditor } from './lib/editor.mjs';
 
 const TIMEOUT_MS = Number(process.env.BATON_HOST_TIMEOUT_MS || 240_000);
 const started = Date.now();
@@ -28,6 +28,9 @@ function ensureBuilt() {
 
 async function main() {
   ensureBuilt();
+  // The first run on a machine installs the editor (minutes); that is not the suite's time.
+  ensureSetup();
+  console.log(`[host-suite] editor installed (${elapsed()})`);
   const outDir = path.join(ARTIFACTS_DIR, 'host-suite');
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
@@ -59,7 +62,7 @@ async function main() {
     console.log(`[host-suite] workbench opened, running the suite (${elapsed()})`);
 
     let timer;
-    const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS - (Date.now() - started)); });
+    const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS); });
     const result = await Promise.race([exited, timedOut]);
     clearTimeout(timer);
     console.log(`[host-suite] extension host exited with ${result} (${elapsed()})`);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS_DIR, launchBrowser, startEditor } from './editor.mjs';
-import { openWorkbench } from './workbench.mjs';
+import { openWorkbench, resetWorkbench } from './workbench.mjs';
 
 /**
  * @typedef {object} EditorFixture
@@ -34,6 +34,21 @@ export function useEditor(options = {}) {
     fixture.page.on('console', (msg) => fixture.consoleLines.push(`[${msg.type()}] ${msg.text()}`));
     fixture.page.on('pageerror', (error) => fixture.consoleLines.push(`[pageerror] ${error.stack ?? error}`));
     if (options.openWorkbench !== false) await openWorkbench(fixture.page, fixture.editor.workbenchUrl());
+  });
+
+  // Every test starts from a known workbench: nothing open that an earlier test left behind. When
+  // the reset itself cannot get there, the page is reloaded (the extension host stays up).
+  beforeEach(async function () {
+    if (!fixture.page || options.openWorkbench === false) return;
+    this.timeout(90_000);
+    try {
+      const cleaned = await resetWorkbench(fixture.page);
+      if (cleaned.length) console.log(`      (reset: closed ${cleaned.join(', ')})`);
+    } catch (error) {
+      console.log(`      (reset failed: ${error.message}; reloading the workbench)`);
+      await openWorkbench(fixture.page, fixture.editor.workbenchUrl());
+      await resetWorkbench(fixture.page);
+    }
   });
 
   afterEach(async function () {

@@ -208,6 +208,130 @@ async function waitForQuickInputClosedOrChanged(page, typed) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Context menus
+
+// Monaco draws context menus inside a shadow root ('.shadow-root-host'); Playwright's CSS engine
+// pierces open shadow roots, so these selectors reach into it.
+const CONTEXT_MENU = '.context-view .monaco-menu';
+
+/** Presses Escape until no context menu is open. */
+export async function closeContextMenus(page) {
+  const menu = page.locator(CONTEXT_MENU);
+  for (let i = 0; i < 5 && await menu.first().isVisible().catch(() => false); i++) {
+    await page.keyboard.press('Escape');
+    await menu.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => {});
+  }
+  if (await menu.first().isVisible().catch(() => false)) throw new Error('a context menu stays open after Escape');
+}
+
+/**
+ * Runs the context-menu item labelled `label` and checks that its command ran. A click on a
+ * freshly opened Monaco menu can highlight the item without running it (the menu then stays open
+ * and swallows later clicks), so this waits for the menu and the item, clicks, and when `ran`
+ * does not become true, chooses the item with the keyboard instead: arrows until it has focus,
+ * then Enter. Each attempt starts with no menu open.
+ * @param {Page} page
+ * @param {object} options
+ * @param {(attempt: number) => Promise<void>} options.open  opens the menu (a right click; later
+ *        attempts may use the keyboard, Shift+F10)
+ * @param {string} options.label  the item's exact label
+ * @param {() => Promise<boolean>} options.ran  true once the command's effect is visible
+ * @param {number} [options.attempts]
+ */
+export async function runContextMenuItem(page, { open, label, ran, attempts = 3 }) {
+  const menu = page.locator(CONTEXT_MENU).first();
+  const item = menu.locator('.action-item:not(.disabled)').filter({
+    has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+  }).first();
+  const tried = [];
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    await closeContextMenus(page);
+    await open(attempt);
+    await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    if (attempt === 1) {
+      await item.click();
+      tried.push('click');
+    } else {
+      await focusMenuItem(page, menu, label);
+      await page.keyboard.press('Enter');
+      tried.push('keyboard');
+    }
+    if (await poll(ran, 5_000)) return;
+  }
+  await closeContextMenus(page).catch(() => {});
+  throw new Error(`the context-menu item "${label}" did not run (tried: ${tried.join(', ')})`);
+}
+
+/** Moves the menu's keyboard focus onto the item labelled `label`. */
+async function focusMenuItem(page, menu, label) {
+  const focusedLabel = () => menu.locator('.action-item.focused .action-label').first().innerText({ timeout: 500 }).then((t) => t.trim(), () => '');
+  const count = await menu.locator('.action-item:not(.disabled) .action-label').count();
+  for (let i = 0; i <= count + 1; i++) {
+    if (await focusedLabel() === label) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`the context menu never focused "${label}"`);
+}
+
+async function poll(predicate, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate().catch(() => false)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A known starting state
+
+const NOTIFICATION_TOAST = '.notification-toast-container .notification-list-item';
+const DIALOG = '.monaco-dialog-box';
+const TAB = '.part.editor .tabs-container .tab';
+
+/**
+ * Brings the workbench back to a known state before a test: no context menu, quick input,
+ * dialog, hover or notification open, and no editor open (dirty ones are reverted, never saved).
+ * Returns what it had to clean up, for the log. Throws when the state cannot be reached.
+ * @param {Page} page
+ * @returns {Promise<string[]>}
+ */
+export async function resetWorkbench(page) {
+  const cleaned = [];
+  const visible = async (selector) => page.locator(selector).first().isVisible().catch(() => false);
+  if (await visible(CONTEXT_MENU)) { await closeContextMenus(page); cleaned.push('context menu'); }
+  if (await visible(DIALOG)) {
+    await page.keyboard.press('Escape');
+    await page.locator(DIALOG).first().waitFor({ state: 'hidden', timeout: 5_000 });
+    cleaned.push('dialog');
+  }
+  if (await visible(QUICK_INPUT)) { await dismissQuickInput(page); cleaned.push('quick input'); }
+  if (await visible(NOTIFICATION_TOAST) || await visible('.notifications-center.visible')) {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await page.locator(NOTIFICATION_TOAST).first().waitFor({ state: 'hidden', timeout: 5_000 });
+    if (await visible('.notifications-center.visible')) await runCommand(page, 'Notifications: Hide Notifications');
+    cleaned.push('notifications');
+  }
+  const tabs = page.locator(TAB);
+  if (await tabs.count() > 0) {
+    cleaned.push(`${await tabs.count()} editor(s)`);
+    // One at a time, reverting: a test's unsaved changes must never reach the disk of the next.
+    for (let i = 0; i < 30 && await tabs.count() > 0; i++) {
+      const before = await tabs.count();
+      await runCommand(page, 'View: Revert and Close Editor');
+      await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector).length < n, [TAB, before], { timeout: 5_000 })
+        .catch(() => {});
+    }
+    if (await tabs.count() > 0) throw new Error(`${await tabs.count()} editor(s) would not close`);
+  }
+  for (const [selector, what] of [[CONTEXT_MENU, 'a context menu'], [QUICK_INPUT, 'a quick input'], [DIALOG, 'a dialog'], [NOTIFICATION_TOAST, 'a notification']]) {
+    if (await visible(selector)) throw new Error(`the workbench still shows ${what} after the reset`);
+  }
+  return cleaned;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Webviews, notifications, output
 
 /**
