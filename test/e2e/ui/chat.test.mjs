@@ -28,7 +28,6 @@ const normalize = (text) => text.replace(/\s+/g, ' ').trim();
 
 describe('chat: a conversation in the panel', function () {
   let server;
-  let frame;
   const userSettings = {};
   before(async function () {
     server = await FaultServer.start();
@@ -40,7 +39,7 @@ describe('chat: a conversation in the panel', function () {
   it('answers a question: Shift+Enter adds a line, Enter sends, markdown and code render', async function () {
     const { page } = fixture;
     server.on('/primary', stream(answer('openai', deltas(CODE_ANSWER, 5)), SSE));
-    frame = await openChat(page);
+    const frame = await openChat(page);
     const input = frame.locator('.composer textarea');
     await input.click();
     await input.pressSequentially('First line');
@@ -70,6 +69,7 @@ describe('chat: a conversation in the panel', function () {
 
   it('a primary that resets mid-answer is continued by the backup: the whole answer once, a seam marker, the status bar on the backup', async function () {
     const { page } = fixture;
+    const frame = await openChat(page);
     const at = 703;
     server.on('/primary', failingAt('openai', PROSE, at, 'reset'));
     server.on('/backup', continuer('anthropic', PROSE, { delayMs: 2 }));
@@ -96,6 +96,7 @@ describe('chat: a conversation in the panel', function () {
 
   it('Stop cancels at once: the server sees the disconnect and no fallback starts (button, then Escape)', async function () {
     const { page } = fixture;
+    const frame = await openChat(page);
     for (const how of ['button', 'Escape']) {
       server.on('/primary', slowAnswer('openai', PROSE, { deltaSize: 4, delayMs: 25 }));
       server.on('/backup', continuer('anthropic', PROSE));
@@ -126,6 +127,7 @@ describe('chat: a conversation in the panel', function () {
 
   it('switching to another view mid-answer and back keeps the answer whole (the webview rebuilds from a snapshot)', async function () {
     const { page } = fixture;
+    let frame = await openChat(page);
     server.on('/primary', slowAnswer('openai', PROSE, { deltaSize: 8, delayMs: 12 }));
     await ask(frame, 'Stream while I look elsewhere');
     await until(async () => (await answerText(frame.locator('.turn.answer').last())).length > 60, { message: 'some streamed text' });
@@ -139,6 +141,7 @@ describe('chat: a conversation in the panel', function () {
 
   it('when every model fails, the partial answer stays with an error card; Retry asks again', async function () {
     const { page } = fixture;
+    const frame = await openChat(page);
     server.on('/primary', failingAt('openai', PROSE, 300, 'reset'));
     server.on('/backup', httpError(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
     await ask(frame, 'This will fail');
@@ -167,6 +170,10 @@ describe('chat: a conversation in the panel', function () {
   });
 
   it('Regenerate re-asks the last question and replaces its answer', async function () {
+    const frame = await openChat(fixture.page);
+    server.on('/primary', stream(answer('openai', deltas('A first answer.', 4)), SSE));
+    await ask(frame, 'Answer me twice');
+    await waitForAnswer(frame);
     server.on('/primary', stream(answer('openai', deltas('A different answer.', 4)), SSE));
     const before = server.requests('/primary').length;
     const answers = await frame.locator('.turn.answer').count();
@@ -176,10 +183,11 @@ describe('chat: a conversation in the panel', function () {
     assert.equal(server.requests('/primary').length, before + 1);
     assert.equal(await frame.locator('.turn.answer').count(), answers);
     const asked = server.requests('/primary').at(-1).body.messages.at(-1).content;
-    assert.equal(asked, 'This will fail');
+    assert.equal(asked, 'Answer me twice');
   });
 
   it('the model picker chooses the primary for this chat', async function () {
+    const frame = await openChat(fixture.page);
     server.on('/backup', stream(answer('anthropic', deltas('Backup speaking.', 4)), SSE));
     const primaryBefore = server.requests('/primary').length;
     await frame.locator('.model-picker').selectOption('backup');
@@ -193,6 +201,7 @@ describe('chat: a conversation in the panel', function () {
 
   it('Open Settings on an error card opens Baton\'s settings', async function () {
     const { page } = fixture;
+    const frame = await openChat(page);
     server.on('/primary', httpError(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
     server.on('/backup', httpError(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
     await ask(frame, 'Needs a key');
@@ -210,6 +219,7 @@ describe('chat: a conversation in the panel', function () {
 
   it('every action in an answer is reachable by keyboard', async function () {
     const { page } = fixture;
+    const frame = await openChat(page);
     server.on('/primary', failingAt('openai', `${CODE_ANSWER}\nMore words after the code, enough of them.`, 30, 'reset'));
     server.on('/backup', continuer('anthropic', `${CODE_ANSWER}\nMore words after the code, enough of them.`));
     await ask(frame, 'Keyboard please');
@@ -239,25 +249,30 @@ describe('chat: a conversation in the panel', function () {
 
   it('New Chat starts afresh; the history lists past chats to reopen or delete', async function () {
     const { page } = fixture;
-    server.on('/primary', stream(answer('openai', deltas('Fresh answer.', 4)), SSE));
-    await runCommand(page, 'Baton: New Chat');
-    await frame.locator('.welcome').waitFor();
-    assert.equal(await frame.locator('.turn').count(), 0);
-    await ask(frame, 'A second chat');
-    await waitForAnswer(frame);
+    const frame = await openChat(page);
+    for (const question of ['A first chat', 'A second chat']) {
+      server.on('/primary', stream(answer('openai', deltas(`Answer to ${question}.`, 4)), SSE));
+      await runCommand(page, 'Baton: New Chat');
+      await frame.locator('.welcome').waitFor();
+      assert.equal(await frame.locator('.turn').count(), 0);
+      await ask(frame, question);
+      await waitForAnswer(frame);
+    }
 
     await runCommand(page, 'Baton: Show Chat History');
     const rows = frame.locator('.history-row');
     await rows.first().waitFor();
-    assert.deepEqual(await frame.locator('.history-title').allInnerTexts(), ['A second chat', 'First line']);
+    assert.deepEqual((await frame.locator('.history-title').allInnerTexts()).slice(0, 2), ['A second chat', 'A first chat'], 'the newest chat first');
     await screenshot(page, 'chat-history');
-    await frame.locator('.history-open', { hasText: 'First line' }).click();
+    await frame.locator('.history-open', { hasText: 'A first chat' }).click();
     await frame.locator('.history').waitFor({ state: 'hidden' });
-    assert.equal(await frame.locator('.question-text').first().innerText(), 'First line\nsecond line');
+    assert.equal(await frame.locator('.question-text').first().innerText(), 'A first chat');
 
     await runCommand(page, 'Baton: Show Chat History');
+    const titles = await frame.locator('.history-title').allInnerTexts();
     await frame.locator('.history-delete[aria-label="Delete “A second chat”"]').click();
-    await until(async () => (await frame.locator('.history-title').allInnerTexts()).join() === 'First line', { message: 'the deleted chat to leave the list' });
+    const left = titles.filter((title) => title !== 'A second chat').join('\n');
+    await until(async () => (await frame.locator('.history-title').allInnerTexts()).join('\n') === left, { message: 'the deleted chat to leave the list' });
     await frame.locator('.history-back').click();
     await frame.locator('.history').waitFor({ state: 'hidden' });
   });

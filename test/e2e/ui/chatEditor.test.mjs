@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useEditor } from '../lib/fixture.mjs';
-import { pickQuickItem, runCommand, screenshot } from '../lib/workbench.mjs';
+import { pickQuickItem, runCommand, runContextMenuItem, screenshot } from '../lib/workbench.mjs';
 import {
   FaultServer, answer, answerText, ask, chatFrame, chatSettings, continuer, deltas, failingAt, openChat, panelScreenshot, slowAnswer,
   stream, until, waitForAnswer,
@@ -76,6 +76,9 @@ describe('chat: context from the editor, code actions on a real editor, persiste
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-chat-ws-'));
   const file = path.join(workspace, 'app.ts');
   fs.writeFileSync(file, SOURCE);
+  // The code actions write to their own file, so app.ts stays as every test expects it.
+  const applyFile = path.join(workspace, 'apply.ts');
+  fs.writeFileSync(applyFile, SOURCE);
   const userSettings = {};
   before(async function () {
     server = await FaultServer.start();
@@ -94,13 +97,16 @@ describe('chat: context from the editor, code actions on a real editor, persiste
     const editor = await openFile(page, 'app.ts');
     await page.keyboard.press('Control+Home');
     for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowDown');
-    await editor.locator('.view-lines').click({ button: 'right', position: { x: 40, y: 8 } });
-    const item = page.locator('.monaco-menu .action-item', { hasText: 'Ask About Selection' });
-    await item.waitFor();
-    await item.click();
     const frame = chatFrame(page);
     const chip = frame.locator('.composer-chips .chip');
-    await chip.waitFor();
+    await runContextMenuItem(page, {
+      label: 'Ask About Selection',
+      // The selection is on lines 1-3: a right click there keeps it; later tries use the keyboard.
+      open: (attempt) => (attempt === 1
+        ? editor.locator('.view-lines').click({ button: 'right', position: { x: 40, y: 8 } })
+        : editor.locator('textarea').first().press('Shift+F10')),
+      ran: () => chip.filter({ hasText: 'app.ts:1-3' }).isVisible(),
+    });
     assert.equal(await chip.innerText(), 'app.ts:1-3');
     assert.equal(await frame.locator('.composer textarea').evaluate((el) => el === document.activeElement), true, 'the input has focus');
     await frame.locator('.composer textarea').pressSequentially('What does this do?');
@@ -118,7 +124,8 @@ describe('chat: context from the editor, code actions on a real editor, persiste
 
   it('the active file is attached in one click', async function () {
     const { page } = fixture;
-    const frame = chatFrame(page);
+    const frame = await openChat(page);
+    await openFile(page, 'app.ts');
     server.on('/primary', stream(answer('openai', deltas('A small module.', 4)), SSE));
     const attach = frame.locator('.attach-file');
     await attach.waitFor();
@@ -135,17 +142,17 @@ describe('chat: context from the editor, code actions on a real editor, persiste
   it('Copy, Insert at Cursor and Apply to Selection act on the editor; Apply is one undo step', async function () {
     const { page } = fixture;
     await fixture.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fixture.editor.url });
-    const frame = chatFrame(page);
+    const frame = await openChat(page);
     server.on('/primary', stream(answer('openai', deltas(CODE_ANSWER, 4)), SSE));
     await ask(frame, 'Bump the constant');
     const answerEl = await waitForAnswer(frame);
     const block = answerEl.locator('.baton-code');
 
     // Insert at Cursor: at the end of the file.
-    await openFile(page, 'app.ts');
+    await openFile(page, 'apply.ts');
     await page.keyboard.press('Control+End');
     await block.locator('button[data-action="insert"]').click();
-    let text = await saveAndRead(page, file, (t) => t.includes(CODE));
+    let text = await saveAndRead(page, applyFile, (t) => t.includes(CODE));
     assert.equal(text, `${SOURCE}${CODE}`);
 
     // Apply to Selection: replaces line 5, as one edit that one undo takes back.
@@ -153,10 +160,10 @@ describe('chat: context from the editor, code actions on a real editor, persiste
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Shift+End');
     await block.locator('button[data-action="apply"]').click();
-    text = await saveAndRead(page, file, (t) => !t.includes('41'));
+    text = await saveAndRead(page, applyFile, (t) => !t.includes('41'));
     assert.equal(text, `${SOURCE.replace('export const answer = 41;', CODE)}${CODE}`);
     await page.keyboard.press('Control+Z');
-    text = await saveAndRead(page, file, (t) => t.includes('41'));
+    text = await saveAndRead(page, applyFile, (t) => t.includes('41'));
     assert.equal(text, `${SOURCE}${CODE}`, 'one undo restores the selection');
 
     // Copy: the code is on the system clipboard.
@@ -168,7 +175,7 @@ describe('chat: context from the editor, code actions on a real editor, persiste
 
   it('the chat survives a window reload; an answer cut by the reload says so', async function () {
     const { page } = fixture;
-    const frame = chatFrame(page);
+    const frame = await openChat(page);
     const questions = await frame.locator('.question-text').allInnerTexts();
     server.on('/primary', slowAnswer('openai', RICH, { deltaSize: 3, delayMs: 30, then: 'stall' }));
     await ask(frame, 'Stream something long');
@@ -217,5 +224,9 @@ describe('chat: context from the editor, code actions on a real editor, persiste
       const plain = await frame.locator('.baton-code pre code').first().evaluate((el) => getComputedStyle(el).color);
       assert.notEqual(colors, plain, `${theme}: keywords have their own colour`);
     }
+    // Back to the theme this editor started with, for whatever runs next.
+    await runCommand(page, 'Preferences: Color Theme');
+    await pickQuickItem(page, 'Dark Modern');
+    await until(async () => (await frame.locator('body').getAttribute('class'))?.split(' ').includes('vscode-dark'), { message: 'the Dark Modern theme' });
   });
 });

@@ -51,7 +51,6 @@ const CORPUS = [
 
 describe('chat: model output is untrusted', function () {
   let server;
-  let frame;
   const userSettings = {};
   const dialogs = [];
   before(async function () {
@@ -60,17 +59,24 @@ describe('chat: model output is untrusted', function () {
   });
   after(async () => server?.close());
   const fixture = useEditor({ userSettings });
-
-  it('renders the XSS corpus as inert text and links: nothing executes, no dangerous element or attribute survives', async function () {
-    const { page } = fixture;
-    page.on('dialog', (dialog) => {
+  before(() => {
+    fixture.page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
+  });
+
+  /** Asks a question that the model answers with the XSS corpus; returns the panel and the answer. */
+  async function askForCorpus() {
     server.on('/primary', stream(answer('openai', deltas(CORPUS, 9)), SSE));
-    frame = await openChat(page);
+    const frame = await openChat(fixture.page);
     await ask(frame, 'Show me some HTML');
-    const answerEl = await waitForAnswer(frame);
+    return { frame, answerEl: await waitForAnswer(frame) };
+  }
+
+  it('renders the XSS corpus as inert text and links: nothing executes, no dangerous element or attribute survives', async function () {
+    const { page } = fixture;
+    const { frame, answerEl } = await askForCorpus();
     await page.waitForTimeout(1_000); // time for any onload/onerror/ontoggle to fire
     await screenshot(page, 'chat-xss-corpus');
 
@@ -101,7 +107,7 @@ describe('chat: model output is untrusted', function () {
 
   it('clicking links: non-web links open nothing; an https link opens through the host', async function () {
     const { page, browser } = fixture;
-    const answerEl = frame.locator('.turn.answer').last();
+    const { frame, answerEl } = await askForCorpus();
     const popups = [];
     browser.context.on('page', (p) => popups.push(p));
     for (const name of ['md javascript link', 'md entity link', 'md data link', 'md reference link']) {
@@ -129,6 +135,7 @@ describe('chat: model output is untrusted', function () {
   });
 
   it('the webview runs under a strict CSP and drops malformed messages, with a line in the log', async function () {
+    const { frame } = await askForCorpus();
     const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
@@ -138,6 +145,8 @@ describe('chat: model output is untrusted', function () {
     assert.equal(ours.length, 1, JSON.stringify(scripts));
     assert.ok(ours[0].nonce.length >= 16, 'the script carries its nonce');
 
+    const dropped = () => (fixture.editor.readOutputLog('Baton') ?? '').split('dropped a malformed message').length - 1;
+    const droppedBefore = dropped();
     const before = await answerText(frame.locator('.turn.answer').last());
     await frame.locator('body').evaluate(() => {
       const id = document.querySelector('.turn.answer:last-of-type')?.getAttribute('data-turn-id');
@@ -145,7 +154,7 @@ describe('chat: model output is untrusted', function () {
       window.dispatchEvent(new MessageEvent('message', { data: { type: 'evil', html: '<img src=x onerror=alert(1)>' } }));
       window.dispatchEvent(new MessageEvent('message', { data: 'not an object' }));
     });
-    await until(() => (fixture.editor.readOutputLog('Baton') ?? '').split('dropped a malformed message').length - 1 >= 3, { message: 'three log lines' });
+    await until(() => dropped() >= droppedBefore + 3, { message: 'three log lines' });
     const log = fixture.editor.readOutputLog('Baton');
     assert.match(log, /\[warning\] chat webview: dropped a malformed message: message\.text: expected a string, got number/);
     assert.match(log, /unknown message type "evil"/);

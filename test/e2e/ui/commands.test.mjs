@@ -12,6 +12,22 @@ import {
 const STATUS = statusBarItemId('baton.status');
 const KEY = 'sk-ui-suite-key-0123456789abcdef';
 
+/** Stores KEY for model "primary" through Set API Key, as a person would. */
+async function setPrimaryKey(page) {
+  await runCommand(page, 'Baton: Set API Key');
+  await pickQuickItem(page, 'primary');
+  await submitInputBox(page, KEY, { password: true });
+  await waitForNotification(page, 'key for model "primary" saved');
+}
+
+/** Runs Check Models and closes its result; returns the result's title. */
+async function checkModels(page) {
+  await runCommand(page, 'Baton: Check Models');
+  const result = await waitForQuickInput(page, { timeout: 20_000 });
+  await page.keyboard.press('Escape');
+  return result.title;
+}
+
 describe('palette commands and the status bar', function () {
   /** @type {FaultServer} */
   let s;
@@ -66,13 +82,15 @@ describe('palette commands and the status bar', function () {
     const { page } = fixture;
     s.on('/primary/v1', stream(answer('openai', ['ok'])));
     s.on('/backup/v1', httpError(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+    await setPrimaryKey(page);
+    const before = s.requests('/primary').length;
     await runCommand(page, 'Baton: Check Models');
     const result = await waitForQuickInput(page, { timeout: 20_000 });
     assert.equal(result.title, 'Baton: 1 of 2 models answered');
     assert.ok(result.items.includes('primary') && result.items.includes('backup'), result.items.join(', '));
     await screenshot(page, 'check-models');
     await page.keyboard.press('Escape');
-    assert.equal(s.requests('/primary')[0].headers.authorization, `Bearer ${KEY}`);
+    assert.equal(s.requests('/primary')[before].headers.authorization, `Bearer ${KEY}`);
   });
 
   it('Select Model changes the default, and the status bar follows', async function () {
@@ -87,6 +105,10 @@ describe('palette commands and the status bar', function () {
 
   it('Show Log opens the Baton log, which never holds the key', async function () {
     const { page, editor } = fixture;
+    s.on('/primary/v1', stream(answer('openai', ['ok'])));
+    s.on('/backup/v1', httpError(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+    await setPrimaryKey(page);
+    await checkModels(page);
     await runCommand(page, 'Baton: Show Log');
     await waitForOutputChannel(page, 'Baton');
     assert.equal(await visibleOutputChannel(page), 'Baton');
@@ -107,13 +129,13 @@ describe('palette commands and the status bar', function () {
 
   it('Clear API Key removes it', async function () {
     const { page } = fixture;
+    s.on('/primary/v1', stream(answer('openai', ['ok'])));
+    await setPrimaryKey(page);
     await runCommand(page, 'Baton: Clear API Key');
     await pickQuickItem(page, 'primary');
     await waitForNotification(page, 'key for model "primary" cleared');
     const before = s.requests('/primary').length;
-    await runCommand(page, 'Baton: Check Models');
-    await waitForQuickInput(page, { timeout: 20_000 });
-    await page.keyboard.press('Escape');
+    await checkModels(page);
     assert.equal(s.requests('/primary')[before].headers.authorization, undefined);
   });
 });
