@@ -1,3 +1,5 @@
+import type { ToolCall } from './chat';
+
 /** Token counts as a provider reports them. Missing fields were not reported. */
 export interface Usage {
   inputTokens?: number;
@@ -8,8 +10,8 @@ export interface Usage {
   estimated?: boolean;
 }
 
-/** Why a model stopped, normalised across protocols. */
-export type FinishReason = 'stop' | 'length' | 'content-filter' | 'other';
+/** Why a model stopped, normalised across protocols. `tool-calls`: it called tools and waits for their results. */
+export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'other';
 
 /**
  * One piece of a streamed answer. A provider's stream is a sequence of these and always ends
@@ -21,6 +23,11 @@ export type StreamPart =
   /** Reasoning ("thinking") text, where the protocol streams it. Never empty. */
   | { type: 'reasoning'; text: string }
   | { type: 'usage'; usage: Usage }
+  /**
+   * A complete tool call, emitted once its arguments arrived whole and parsed as a JSON object.
+   * Argument deltas are buffered by the provider and never surface on their own.
+   */
+  | { type: 'tool-call'; call: ToolCall }
   /** The protocol's completion signal arrived. `raw` is the provider's own reason string. */
   | { type: 'finish'; reason: FinishReason; raw?: string }
   /** Something odd that did not stop the stream, such as a malformed frame that was skipped. */

@@ -2,6 +2,7 @@
  * The chat as the host stores it and the webview shows it. Plain JSON: it is persisted in the
  * workspace state and sent whole to the webview when the view (re)loads.
  */
+import type { FinishReason } from '../streamPart';
 
 /** A piece of the editor attached to a question. */
 export interface Attachment {
@@ -85,7 +86,7 @@ export interface AssistantTurn {
   notes: string[];
   error?: ErrorCard;
   /** Why the model stopped, when it finished. `length` means the answer hit the token limit. */
-  finishReason?: 'stop' | 'length' | 'content-filter' | 'other';
+  finishReason?: FinishReason;
   at: number;
 }
 

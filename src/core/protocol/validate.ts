@@ -51,7 +51,7 @@ const assistantTurn: Schema<AssistantTurn> = object({
   seams: array(seam, 100),
   notes: array(string(10_000), 100),
   error: optional(errorCard),
-  finishReason: optional(literal('stop', 'length', 'content-filter', 'other')),
+  finishReason: optional(literal('stop', 'length', 'content-filter', 'tool-calls', 'other')),
   at: number,
 });
 

@@ -32,6 +32,8 @@ export function describeEvent(event: RouterEvent): string | undefined {
       const handed = event.handovers ? `, ${event.handovers} handover${event.handovers > 1 ? 's' : ''}` : '';
       return `${event.model}: done (${event.finishReason}${handed}${tokens})`;
     }
+    case 'tool-call':
+      return `tool call ${event.call.name} (${event.call.id})`;
     case 'text':
     case 'reasoning':
       return undefined;

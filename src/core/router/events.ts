@@ -1,3 +1,4 @@
+import type { ToolCall } from '../chat';
 import type { BatonError } from '../errors';
 import type { FinishReason, Usage } from '../streamPart';
 import type { AttemptForm } from './continuation';
@@ -13,6 +14,8 @@ export type RouterEvent =
   | { type: 'attempt'; model: string; attempt: number; form: AttemptForm; probe: boolean }
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
+  /** A complete tool call. It stands: a later failure never takes it back or sends it again. */
+  | { type: 'tool-call'; call: ToolCall }
   | { type: 'retry'; model: string; attempt: number; delayMs: number; error: BatonError }
   /** A model in the chain was passed over: its circuit is open, or its context window is too small. */
   | { type: 'skip'; model: string; reason: string }
