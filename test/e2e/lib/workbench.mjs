@@ -207,6 +207,17 @@ async function waitForQuickInputClosedOrChanged(page, typed) {
   }, [QUICK_INPUT, typed], { timeout: 10_000 });
 }
 
+/**
+ * Waits until the status bar's cursor item reads `text`, e.g. 'Ln 5, Col 26 (25 selected)': what
+ * a person glances at to see that the selection is where they meant it.
+ */
+export async function waitForEditorSelection(page, text, options = {}) {
+  const item = page.locator('.part.statusbar [id="status.editor.selection"]');
+  await item.filter({ hasText: text }).waitFor({ timeout: options.timeout ?? 5_000 }).catch(async (error) => {
+    throw new Error(`the selection is not "${text}": the status bar says "${await item.innerText().catch(() => '?')}" (${error.message.split('\n')[0]})`);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Context menus
 
@@ -257,7 +268,10 @@ export async function runContextMenuItem(page, { open, label, ran, attempts = 3 
       await page.keyboard.press('Enter');
       tried.push('keyboard');
     }
-    if (await poll(ran, 5_000)) return;
+    if (await poll(ran, 5_000)) {
+      if (attempt > 1) console.log(`      (context menu: "${label}" ran on attempt ${attempt}, by ${tried.at(-1)}; tried ${tried.join(', ')})`);
+      return;
+    }
   }
   await closeContextMenus(page).catch(() => {});
   throw new Error(`the context-menu item "${label}" did not run (tried: ${tried.join(', ')})`);

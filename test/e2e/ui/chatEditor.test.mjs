@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useEditor } from '../lib/fixture.mjs';
-import { pickQuickItem, runCommand, runContextMenuItem, screenshot } from '../lib/workbench.mjs';
+import { pickQuickItem, runCommand, runContextMenuItem, screenshot, waitForEditorSelection } from '../lib/workbench.mjs';
 import {
   FaultServer, answer, answerText, ask, chatFrame, chatSettings, continuer, deltas, failingAt, openChat, panelScreenshot, slowAnswer,
   stream, until, waitForAnswer,
@@ -97,6 +97,7 @@ describe('chat: context from the editor, code actions on a real editor, persiste
     const editor = await openFile(page, 'app.ts');
     await page.keyboard.press('Control+Home');
     for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowDown');
+    await waitForEditorSelection(page, 'Ln 4, Col 1 (75 selected)');
     const frame = chatFrame(page);
     const chip = frame.locator('.composer-chips .chip');
     await runContextMenuItem(page, {
@@ -155,13 +156,17 @@ describe('chat: context from the editor, code actions on a real editor, persiste
     let text = await saveAndRead(page, applyFile, (t) => t.includes(CODE));
     assert.equal(text, `${SOURCE}${CODE}`);
 
-    // Apply to Selection: replaces line 5, as one edit that one undo takes back.
+    // Apply to Selection: replaces line 5, as one edit that one undo takes back. The click on
+    // Insert left the focus in the panel: click into the editor first, as a person would.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Home');
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Shift+End');
+    await waitForEditorSelection(page, 'Ln 5, Col 26 (25 selected)');
     await block.locator('button[data-action="apply"]').click();
     text = await saveAndRead(page, applyFile, (t) => !t.includes('41'));
     assert.equal(text, `${SOURCE.replace('export const answer = 41;', CODE)}${CODE}`);
+    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
     await page.keyboard.press('Control+Z');
     text = await saveAndRead(page, applyFile, (t) => t.includes('41'));
     assert.equal(text, `${SOURCE}${CODE}`, 'one undo restores the selection');
