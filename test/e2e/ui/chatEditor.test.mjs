@@ -52,7 +52,9 @@ async function openFile(page, name) {
 
 /** Saves the active editor and returns the file as it is on disk. */
 async function saveAndRead(page, file, expected) {
-  await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+  // A click, as a person would: a script's focus() does not always take the keyboard back from
+  // the chat webview's frame.
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+S');
   return until(() => {
     const text = fs.readFileSync(file, 'utf8');
@@ -166,7 +168,7 @@ describe('chat: context from the editor, code actions on a real editor, persiste
     await block.locator('button[data-action="apply"]').click();
     text = await saveAndRead(page, applyFile, (t) => !t.includes('41'));
     assert.equal(text, `${SOURCE.replace('export const answer = 41;', CODE)}${CODE}`);
-    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Z');
     text = await saveAndRead(page, applyFile, (t) => t.includes('41'));
     assert.equal(text, `${SOURCE}${CODE}`, 'one undo restores the selection');
