@@ -34,15 +34,48 @@ export async function openWorkbench(page, url, folder) {
  * @param {string} title
  */
 export async function runCommand(page, title) {
-  await openQuickInput(page, 'F1');
-  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
-  await input.fill(`>${title}`);
   const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
   }).first();
-  await row.waitFor({ timeout: 15_000 });
+  await typeIntoQuickInput(page, 'F1', `>${title}`, row);
   await row.click();
   await waitForQuickInputClosedOrChanged(page, `>${title}`);
+}
+
+/**
+ * Opens Quick Open (Ctrl+P), types `name` and opens the file; waits until its editor is active.
+ * @param {Page} page
+ * @param {string} name  a workspace file name, e.g. 'app.ts'
+ */
+export async function quickOpen(page, name) {
+  const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, { hasText: name }).first();
+  await typeIntoQuickInput(page, 'Control+P', name, row);
+  await page.locator(`${QUICK_INPUT} .quick-input-box input`).press('Enter');
+  await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+}
+
+/**
+ * Opens the quick input with `key`, types `text` and waits for `row`. A quick input closes when
+ * it loses the focus, and a webview that finishes loading can take the focus just after the
+ * quick input opened; then the whole step is done again (nothing has run yet at that point).
+ */
+async function typeIntoQuickInput(page, key, text, row) {
+  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
+  for (let attempt = 1; ; attempt++) {
+    await openQuickInput(page, key);
+    try {
+      await input.fill(text, { timeout: 5_000 });
+      await row.waitFor({ timeout: 15_000 });
+      if (await input.inputValue() === text) return;
+      throw new Error(`the quick input holds "${await input.inputValue()}", not "${text}"`);
+    } catch (error) {
+      const stillThere = await input.isVisible() && await input.isEditable({ timeout: 500 }).catch(() => false)
+        && await input.inputValue().catch(() => '') === text;
+      // Still open with the text typed: the row is really missing. Otherwise the input was lost.
+      if (stillThere || attempt >= 3) throw error;
+      console.log(`      (quick input: "${text}" not usable on attempt ${attempt} (${error.message.split('\n')[0]}); again)`);
+    }
+  }
 }
 
 /**
@@ -191,8 +224,9 @@ async function openQuickInput(page, key) {
     await page.keyboard.press(key);
     try {
       await input.waitFor({ state: 'visible', timeout: 3_000 });
-      return;
+      if (await input.isEditable({ timeout: 1_000 })) return;
     } catch { /* press again */ }
+    await dismissQuickInput(page).catch(() => {});
   }
   throw new Error(`the quick input did not open on ${key}`);
 }

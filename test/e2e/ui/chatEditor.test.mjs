@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useEditor } from '../lib/fixture.mjs';
-import { pickQuickItem, runCommand, runContextMenuItem, screenshot, waitForEditorSelection } from '../lib/workbench.mjs';
+import { pickQuickItem, quickOpen, runCommand, runContextMenuItem, screenshot, waitForEditorSelection } from '../lib/workbench.mjs';
 import {
   FaultServer, answer, answerText, ask, chatFrame, chatSettings, continuer, deltas, failingAt, openChat, panelScreenshot, slowAnswer,
   stream, until, waitForAnswer,
@@ -38,13 +38,7 @@ export async function withRetry<T>(run: () => Promise<T>, attempts = 3): Promise
 
 /** Quick Open a workspace file and wait for its editor. */
 async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await input.press('Enter');
-  await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+  await quickOpen(page, name);
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.view-lines').click();
   return editor;

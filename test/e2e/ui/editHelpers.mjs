@@ -2,7 +2,7 @@
 // CodeLens, and read the file back from disk. Every wait is on a DOM condition.
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCommand, waitForQuickInput } from '../lib/workbench.mjs';
+import { quickOpen, runCommand, waitForQuickInput } from '../lib/workbench.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 
@@ -24,12 +24,7 @@ export function replyScript(wire, scripts, text, delayMs) {
 
 /** Opens `name` from the workspace through Quick Open and waits until its editor has focus. */
 export async function openFile(page, name) {
-  await runCommand(page, 'Go to File...');
-  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
-  await input.fill(name);
-  await page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, { hasText: name }).first().waitFor();
-  await input.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
+  await quickOpen(page, name);
   await page.locator(`${EDITOR} .view-lines`).first().click();
 }
 
