@@ -166,10 +166,21 @@ export function toolFrames(protocol: ProviderName, plan: ToolPlan): string[] {
 }
 
 /**
- * The answer up to `fault`, then a connection reset. `mid-args` cuts inside a frame as well (half
- * of the next frame's bytes are sent), which is the only way to break a Gemini or Ollama call.
+ * How the stream breaks at the fault: the connection closes (`cut`), is reset, stalls with the
+ * connection open, or carries the protocol's in-band error.
+ *
+ * `cut` is the default because it is deterministic: a reset makes the kernel discard what the
+ * client has not read yet, so under load the client may lose the frames before the fault and the
+ * test would no longer test the position it names.
  */
-export function toolFailing(protocol: ProviderName, plan: ToolPlan, fault: ToolFault): Script {
+export type ToolEnding = 'cut' | 'reset' | 'stall' | 'inband';
+
+/**
+ * The answer up to `fault`, then the `ending`. At `mid-args` a cut, reset or stall comes inside a
+ * frame as well (half of the next frame's bytes are sent), which is the only way to break a
+ * Gemini or Ollama call; an in-band error comes at the frame boundary instead.
+ */
+export function toolFailing(protocol: ProviderName, plan: ToolPlan, fault: ToolFault, ending: ToolEnding = 'cut'): Script {
   const built = build(protocol, plan);
   const [first, second] = built.calls;
   let upTo: number;
@@ -191,7 +202,8 @@ export function toolFailing(protocol: ProviderName, plan: ToolPlan, fault: ToolF
       partial = halfOf(built.frames[upTo]);
       break;
   }
-  return stream([...built.frames.slice(0, upTo), partial], { headers: headers(protocol), then: 'reset' });
+  if (ending === 'inband') return stream([...built.frames.slice(0, upTo), WIRES[protocol].inbandError()], { headers: headers(protocol) });
+  return stream([...built.frames.slice(0, upTo), partial], { headers: headers(protocol), then: ending });
 }
 
 /** The first half of a frame, by characters: the frame can never complete. */

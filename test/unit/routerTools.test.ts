@@ -6,7 +6,7 @@ import { chainSettings, ChainModel, makeRouter, ofType, route, Routed } from '..
 import { stream } from '../support/scripts';
 import { asCalls, CLAUDE_ID, HISTORY, HISTORY_CALLS, ODD_ID, READ, READ_RESULT, SEARCH, SEARCH_RESULT, TOOL_TEXT, TOOLS } from '../support/toolPlans';
 import { callsIn, pairedHistory, toolContinuer, withIds } from '../support/toolRequests';
-import { ToolFault, toolFailing, toolFrames, ToolPlan } from '../support/toolWire';
+import { ToolEnding, ToolFault, toolFailing, toolFrames, ToolPlan } from '../support/toolWire';
 import { PROTOCOLS, WIRES } from '../support/wire';
 
 const REQUEST = { messages: [{ role: 'user' as const, content: 'Check main.ts and find the open TODOs.' }], tools: TOOLS };
@@ -58,7 +58,7 @@ describe('router with tools', () => {
               const [kept] = ofType(result.events, 'tool-calls-kept');
               assert.equal(kept.model, 'a');
               assert.equal(kept.calls, 1);
-              assert.equal(kept.error.kind, 'network');
+              assert.equal(kept.error.kind, 'network', kept.error.message);
               assert.equal(ofType(result.events, 'fallback').length, 0);
               assert.equal(server.requests('/b').length, 0, 'a standing call is never sent again');
               assert.equal(done.model, 'a');
@@ -69,6 +69,45 @@ describe('router with tools', () => {
               assert.equal(ofType(result.events, 'tool-calls-kept').length, 0);
               assert.equal(server.requests('/b').length, 1);
               assert.equal(done.model, 'b');
+            }
+          });
+        }
+      }
+    }
+  });
+
+  describe('other faults at each position: a stall, an in-band error, a reset', () => {
+    const positions: ToolFault[] = ['in-text', 'mid-args', 'between-calls'];
+    for (const primary of PROTOCOLS) {
+      const backup: ProviderName = primary === 'anthropic' ? 'openai' : 'anthropic';
+      for (const ending of ['stall', 'inband', 'reset'] as ToolEnding[]) {
+        for (const fault of positions) {
+          const stands = fault === 'between-calls';
+          it(`${primary} → ${backup}, ${ending} at ${fault}: ${stands ? 'the complete call stands' : 'the backup makes the calls'}`, async () => {
+            const planned = fault === 'mid-args' ? [READ] : [READ, SEARCH];
+            const planA: ToolPlan = { text: TOOL_TEXT, calls: withIds(primary, planned, 'call_primary_') };
+            const planB: ToolPlan = { text: TOOL_TEXT, calls: withIds(backup, planned, 'call_backup_') };
+            server.on(pathFor(primary, '/a'), toolFailing(primary, planA, fault, ending));
+            server.on(pathFor(backup, '/b'), toolContinuer(backup, planB));
+            const result = await route(setup([{ id: 'a', protocol: primary }, { id: 'b', protocol: backup }]).router, REQUEST);
+            assert.equal(result.error, undefined, result.error?.message);
+            assert.equal(ofType(result.events, 'done')[0].finishReason, 'tool-calls');
+            if (ending === 'reset' && !ofType(result.events, 'tool-calls-kept').length && result.events.some((e) => e.type === 'fallback' && e.phase === 'before-first-token')) {
+              // The reset overtook frames the client had not read: the kernel discards them. The
+              // turn must still be whole, from the backup.
+              assert.equal(result.text, TOOL_TEXT);
+              assertCalls(result, asCalls(planB.calls));
+              return;
+            }
+            assert.equal(result.text, TOOL_TEXT);
+            const kind = ending === 'stall' ? 'timeout' : ending === 'reset' ? 'network' : primary === 'anthropic' || primary === 'gemini' ? 'overloaded' : 'server';
+            if (stands) {
+              assertCalls(result, asCalls(planA.calls.slice(0, 1)));
+              assert.equal(ofType(result.events, 'tool-calls-kept')[0].error.kind, kind);
+              assert.equal(server.requests('/b').length, 0);
+            } else {
+              assertCalls(result, asCalls(planB.calls));
+              assert.equal(ofType(result.events, 'fallback')[0].error.kind, kind);
             }
           });
         }
