@@ -36,13 +36,14 @@ export function readTools(value: unknown): { tools: ToolDefinition[]; problems: 
       problems.push({ path: `${at}.name`, message: `${name === undefined ? 'missing' : JSON.stringify(name)}: expected 1 to 64 letters, digits, "_" or "-", e.g. "read_file"` });
     } else if (seen.has(name)) {
       problems.push({ path: `${at}.name`, message: `duplicate tool "${name}"; every tool needs its own name` });
+    } else {
+      seen.add(name);
     }
     if (description !== undefined && typeof description !== 'string') problems.push({ path: `${at}.description`, message: 'expected a string saying what the tool does' });
     if (parameters !== undefined && (!isRecord(parameters) || (parameters.type !== undefined && parameters.type !== 'object'))) {
       problems.push({ path: `${at}.parameters`, message: 'expected a JSON Schema for the arguments object, e.g. { "type": "object", "properties": { "path": { "type": "string" } }, "required": ["path"] }' });
     }
     if (problems.length > before) return;
-    seen.add(name as string);
     tools.push({
       name: name as string,
       ...(description ? { description: description as string } : {}),
@@ -118,11 +119,11 @@ export function readMessages(value: unknown): { messages: ChatMessage[]; problem
       const before = problems.length;
       if (typeof id !== 'string' || !id) report(`${here}.id`, 'expected the call\'s id (a non-empty string); its result names it in "toolCallId"');
       else if (ids.has(id)) report(`${here}.id`, `duplicate call id "${id}"; every call in the conversation needs its own id`);
+      else ids.add(id);
       if (typeof name !== 'string' || !TOOL_NAME.test(name)) report(`${here}.name`, 'expected the tool name: 1 to 64 letters, digits, "_" or "-"');
       if (!isRecord(args)) report(`${here}.arguments`, 'expected the arguments as a JSON object (not a string of JSON)');
       if (problems.length > before) return;
       const parsed: ToolCall = { id: id as string, name: name as string, arguments: args as Record<string, unknown> };
-      ids.add(parsed.id);
       waiting.set(parsed.id, { call: parsed, at: here });
       calls.push(parsed);
     });
