@@ -10,6 +10,16 @@ interface OpenCall {
   pieces: string[];
   /** Arguments the protocol sent whole at the start (Anthropic's `input`), used when no pieces follow. */
   initial?: unknown;
+  /** Where a scan of the pieces so far stands, so that a closed object is noticed in linear time. */
+  scan: JsonScan;
+}
+
+/** Nesting depth outside strings; `closed` once the top-level value's last bracket arrived. */
+interface JsonScan {
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+  closed: boolean;
 }
 
 /**
@@ -26,7 +36,7 @@ export class ToolCallBuffer {
   /** A call begins, or more of its header (id, name) arrives. */
   start(key: string | number, id: unknown, name: unknown, initial?: unknown): void {
     let call = this.open.get(key);
-    if (!call) this.open.set(key, (call = { pieces: [] }));
+    if (!call) this.open.set(key, (call = { pieces: [], scan: { depth: 0, inString: false, escaped: false, closed: false } }));
     // The first id wins: some servers (LM Studio, Kimi) repeat a fresh id on every piece of one call.
     if (typeof id === 'string' && id && !call.id) call.id = id;
     if (typeof name === 'string' && name && !call.name) call.name = name;
@@ -37,8 +47,9 @@ export class ToolCallBuffer {
   append(key: string | number, piece: unknown): boolean {
     if (typeof piece !== 'string' || piece === '') return false;
     let call = this.open.get(key);
-    if (!call) this.open.set(key, (call = { pieces: [] }));
+    if (!call) this.open.set(key, (call = { pieces: [], scan: { depth: 0, inString: false, escaped: false, closed: false } }));
     call.pieces.push(piece);
+    scan(call.scan, piece);
     return true;
   }
 
@@ -56,13 +67,12 @@ export class ToolCallBuffer {
 
   /**
    * Whether the arguments so far are a whole JSON object (for protocols with no per-call end
-   * signal). Parsing is tried only when the text ends in `}`, so a long argument costs little.
+   * signal). The pieces are scanned once as they arrive; the text is parsed only when its
+   * brackets have closed, so a long argument full of `}` in strings costs one pass.
    */
   looksComplete(key: string | number): boolean {
     const call = this.open.get(key);
-    if (!call?.pieces.length) return false;
-    const last = call.pieces[call.pieces.length - 1].trimEnd();
-    if (!last.endsWith('}')) return false;
+    if (!call?.scan.closed) return false;
     const text = call.pieces.join('');
     call.pieces = [text];
     return asObject(text) !== undefined;
@@ -100,6 +110,23 @@ export class ToolCallBuffer {
       return new BatonError('protocol', `${this.provider} sent a call to "${name}" whose arguments are not a JSON object: ${sample}`, { provider: this.provider });
     }
     return { id: id ?? newToolCallId(), name, arguments: parsed };
+  }
+}
+
+function scan(state: JsonScan, piece: string): void {
+  for (let i = 0; i < piece.length && !state.closed; i++) {
+    const c = piece.charCodeAt(i);
+    if (state.inString) {
+      if (state.escaped) state.escaped = false;
+      else if (c === 0x5c /* backslash */) state.escaped = true;
+      else if (c === 0x22 /* " */) state.inString = false;
+    } else if (c === 0x22) {
+      state.inString = true;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      state.depth++;
+    } else if ((c === 0x7d /* } */ || c === 0x5d /* ] */) && --state.depth === 0) {
+      state.closed = true;
+    }
   }
 }
 
