@@ -107,6 +107,20 @@ describe('providers with tools', () => {
       assert.deepEqual(calls(result.parts), []);
     });
 
+    it('openai: a call is complete the moment its argument object closes, even with braces, quotes and backslashes in its strings', async () => {
+      const content = 'function f() {\n\treturn "}\\\\";\n}\n// 完成 {';
+      const json = JSON.stringify({ path: 'src/f.ts', content });
+      const pieces: string[] = [];
+      for (let i = 0; i < json.length; i += 3) pieces.push(json.slice(i, i + 3));
+      server.on(pathFor('openai', '/p'), stream([
+        openaiChunk({ tool_calls: [{ index: 0, id: 'call_w', type: 'function', function: { name: 'write_file', arguments: '' } }] }),
+        ...pieces.map((p) => openaiChunk({ tool_calls: [{ index: 0, function: { arguments: p } }] })),
+      ], { headers: { 'content-type': 'text/event-stream' }, then: 'cut' }));
+      const result = await run('openai', ask);
+      assert.equal(result.error?.kind, 'network', 'the stream was cut before its finish reason');
+      assert.deepEqual(calls(result.parts), [{ id: 'call_w', name: 'write_file', arguments: { path: 'src/f.ts', content } }]);
+    });
+
     it('openai: a call cut by the token limit is dropped with a warning, and the finish says length', async () => {
       serve('openai', [
         openaiChunk({ content: 'Reading.' }),
