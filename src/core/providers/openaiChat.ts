@@ -91,7 +91,7 @@ function toolCallDelta(piece: any, sink: PartSink, ended: Set<number>): void {
     if (!piece?.id && !name) return; // trailing whitespace after a complete call
     ended.delete(index);
   }
-  for (const open of sink.tools.keys()) if (open !== index) end(open as number);
+  if (sink.tools.size > (sink.tools.has(index) ? 1 : 0)) for (const open of sink.tools.keys()) if (open !== index) end(open as number);
   if (piece?.id || name) sink.toolCallStart(index, piece?.id, name);
   sink.toolCallDelta(index, args);
   if (sink.tools.looksComplete(index)) end(index);

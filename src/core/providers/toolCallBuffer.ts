@@ -61,6 +61,11 @@ export class ToolCallBuffer {
     return this.open.get(key)?.id;
   }
 
+  /** How many calls are open. */
+  get size(): number {
+    return this.open.size;
+  }
+
   keys(): (string | number)[] {
     return [...this.open.keys()];
   }
