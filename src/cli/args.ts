@@ -3,7 +3,13 @@ import { UsageError } from './settingsFile';
 
 export const USAGE = `Usage:
   baton chat [--settings FILE] [--model ID] [--system TEXT] [--json] [PROMPT]   (PROMPT, else stdin)
+             [--tools FILE] [--messages FILE]
   baton check [--settings FILE] [--json]
+
+Tools: --tools FILE is a JSON array of { "name", "description", "parameters" } (a JSON Schema).
+--messages FILE is the conversation so far, in Baton's neutral format (see the README); PROMPT is
+then optional and, when given, is added as the last user message. A complete tool call prints as
+one JSON line {"type":"tool-call","id","name","arguments"} after the text; exit code 0.
 
 Settings: FILE holds the baton.* keys (JSON with comments). Without --settings, Baton reads
 VS Code's user settings.json. Keys come from BATON_API_KEY_<ID>, else the provider's usual
@@ -16,6 +22,10 @@ export interface ChatArgs {
   system?: string;
   json: boolean;
   prompt?: string;
+  /** A JSON file with the tools the model may call. */
+  tools?: string;
+  /** A JSON file with the conversation so far. */
+  messages?: string;
 }
 
 export interface CheckArgs {
@@ -36,7 +46,10 @@ export function parseCommandLine(argv: string[]): ChatArgs | CheckArgs | { comma
       options: {
         settings: { type: 'string' },
         json: { type: 'boolean', default: false },
-        ...(command === 'chat' ? { model: { type: 'string' as const }, system: { type: 'string' as const } } : {}),
+        ...(command === 'chat' ? {
+          model: { type: 'string' as const }, system: { type: 'string' as const },
+          tools: { type: 'string' as const }, messages: { type: 'string' as const },
+        } : {}),
       },
     });
   } catch (error) {
@@ -51,5 +64,7 @@ export function parseCommandLine(argv: string[]): ChatArgs | CheckArgs | { comma
     system: values.system as string | undefined,
     json: Boolean(values.json),
     prompt: positionals.length ? positionals.join(' ') : undefined,
+    tools: values.tools as string | undefined,
+    messages: values.messages as string | undefined,
   };
 }

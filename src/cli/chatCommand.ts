@@ -1,31 +1,37 @@
+import type { ChatMessage, ToolCall } from '../core/chat';
 import { BatonError } from '../core/errors';
 import { keyFromEnvironment } from '../core/keys';
 import { describeEvent } from '../core/router/describe';
 import { Router } from '../core/router/router';
 import { RouterError } from '../core/router/routerError';
 import type { ChatArgs } from './args';
+import { loadMessages, loadTools } from './conversationFiles';
 import { keyHint } from './keyHint';
-import { eventJson, failureJson, write } from './output';
+import { eventJson, failureJson, toolCallJson, write } from './output';
 import { loadSettings, UsageError } from './settingsFile';
 
 /**
  * `baton chat`: streams the answer to stdout exactly once, notices to stderr (or, with --json,
- * one JSON event per line on stdout). Resolves to the exit code: 0 only for a complete answer.
+ * one JSON event per line on stdout). Complete tool calls follow the text, one JSON line each.
+ * Resolves to the exit code: 0 only for a complete answer (one that ends in tool calls is complete).
  */
 export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<number> {
   const { settings } = loadSettings(args.settings);
-  const prompt = args.prompt ?? (await readStdin());
-  if (!prompt.trim()) throw new UsageError('no prompt: pass PROMPT as an argument or pipe it on stdin');
+  const tools = args.tools ? loadTools(args.tools) : undefined;
+  const messages = await conversation(args);
+  const toolCalls: ToolCall[] = [];
   const router = new Router({ settings: () => settings, resolveKey: (model) => keyFromEnvironment(model, process.env) });
   const out = process.stdout;
   let endsWithNewline = true;
   try {
-    for await (const event of router.stream({ model: args.model, system: args.system, messages: [{ role: 'user', content: prompt }] }, signal)) {
+    for await (const event of router.stream({ model: args.model, system: args.system, messages, ...(tools ? { tools } : {}) }, signal)) {
       if (args.json) {
         await write(out, `${JSON.stringify(eventJson(event))}\n`);
       } else if (event.type === 'text') {
         endsWithNewline = event.text.endsWith('\n');
         await write(out, event.text);
+      } else if (event.type === 'tool-call') {
+        toolCalls.push(event.call);
       } else if (event.type === 'fallback' && event.form === 'restart') {
         if (!endsWithNewline) await write(out, '\n');
         process.stderr.write(`baton: ${describeEvent(event)}; the answer starts again below\n`);
@@ -34,7 +40,12 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
         process.stderr.write(`baton: ${describeEvent(event)}${hint}\n`);
       }
     }
-    if (!args.json && !endsWithNewline && out.isTTY) await write(out, '\n');
+    if (toolCalls.length) {
+      if (!endsWithNewline) await write(out, '\n');
+      for (const call of toolCalls) await write(out, `${JSON.stringify(toolCallJson(call))}\n`);
+    } else if (!args.json && !endsWithNewline && out.isTTY) {
+      await write(out, '\n');
+    }
     return 0;
   } catch (thrown) {
     if (!BatonError.is(thrown)) throw thrown;
@@ -49,6 +60,20 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
     process.stderr.write(`baton: error [${thrown.kind}]${partial}: ${thrown.message}${hint}\n`);
     return 1;
   }
+}
+
+/**
+ * The conversation to send: the --messages file (with PROMPT as a last user message when given),
+ * or PROMPT alone, else stdin.
+ */
+async function conversation(args: ChatArgs): Promise<ChatMessage[]> {
+  if (args.messages) {
+    const messages = loadMessages(args.messages);
+    return args.prompt !== undefined ? [...messages, { role: 'user', content: args.prompt }] : messages;
+  }
+  const prompt = args.prompt ?? (await readStdin());
+  if (!prompt.trim()) throw new UsageError('no prompt: pass PROMPT as an argument or pipe it on stdin');
+  return [{ role: 'user', content: prompt }];
 }
 
 async function readStdin(): Promise<string> {

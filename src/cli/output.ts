@@ -1,11 +1,18 @@
+import type { ToolCall } from '../core/chat';
 import { BatonError } from '../core/errors';
 import type { RouterEvent } from '../core/router/events';
 import { RouterError } from '../core/router/routerError';
 
 /** The JSON line for a router event in `--json` mode: errors become plain `{kind, message, status}`. */
 export function eventJson(event: RouterEvent): Record<string, unknown> {
+  if (event.type === 'tool-call') return toolCallJson(event.call);
   if ('error' in event) return { ...event, error: errorJson(event.error) };
   return { ...event };
+}
+
+/** A complete tool call as scripts read it: `{"type":"tool-call","id","name","arguments"}`. */
+export function toolCallJson(call: ToolCall): Record<string, unknown> {
+  return { type: 'tool-call', id: call.id, name: call.name, arguments: call.arguments };
 }
 
 export function errorJson(error: BatonError): Record<string, unknown> {

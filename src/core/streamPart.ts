@@ -28,6 +28,12 @@ export type StreamPart =
    * Argument deltas are buffered by the provider and never surface on their own.
    */
   | { type: 'tool-call'; call: ToolCall }
+  /**
+   * Part of a tool call arrived (its name, or a piece of its arguments) and was buffered. Nothing
+   * to show; it tells the router that the model is producing output, so the stall watchdog does
+   * not fire while a long argument object streams in. At most one per network read.
+   */
+  | { type: 'tool-call-progress' }
   /** The protocol's completion signal arrived. `raw` is the provider's own reason string. */
   | { type: 'finish'; reason: FinishReason; raw?: string }
   /** Something odd that did not stop the stream, such as a malformed frame that was skipped. */

@@ -36,6 +36,7 @@ export interface ChainModel {
   protocol: ProviderName;
   contextWindow?: number;
   prefill?: boolean;
+  tools?: boolean;
 }
 
 /** Settings for a chain of models served by the fault server under `/{id}`, with test-sized timeouts. */
@@ -45,6 +46,7 @@ export function chainSettings(serverUrl: string, models: ChainModel[], extra: Re
       id: m.id, provider: m.protocol, model: `${m.protocol}-model`, baseUrl: baseUrlFor(serverUrl, m.protocol, `/${m.id}`),
       ...(m.contextWindow ? { contextWindow: m.contextWindow } : {}),
       ...(m.prefill !== undefined ? { prefill: m.prefill } : {}),
+      ...(m.tools !== undefined ? { tools: m.tools } : {}),
     })),
     fallbacks: { [models[0].id]: models.slice(1).map((m) => m.id) },
     defaultModel: models[0].id,

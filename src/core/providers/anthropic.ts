@@ -1,4 +1,5 @@
 import type { FinishReason } from '../streamPart';
+import { anthropicMessages, anthropicTools } from './anthropicRequest';
 import { ErrorContext, errorFromPayload } from './httpErrors';
 import { parseFrame } from './partSink';
 import { Provider, ProviderCall, sampling } from './provider';
@@ -29,7 +30,8 @@ function wireRequest(call: ProviderCall): WireRequest {
       model: model.model,
       max_tokens: maxTokens ?? DEFAULT_MAX_TOKENS,
       ...(request.system ? { system: request.system } : {}),
-      messages: request.messages,
+      messages: anthropicMessages(request),
+      ...anthropicTools(request),
       stream: true,
       ...(temperature !== undefined ? { temperature: Math.min(temperature, 1) } : {}),
     },
@@ -48,14 +50,24 @@ function wireRequest(call: ProviderCall): WireRequest {
           }
           return;
         }
+        case 'content_block_start': {
+          const block = event.content_block as Record<string, any> | undefined;
+          if (block?.type === 'tool_use') sink.toolCallStart(event.index as number, block.id, block.name, block.input);
+          return;
+        }
         case 'content_block_delta': {
           const delta = event.delta as Record<string, any> | undefined;
           if (delta?.type === 'text_delta') sink.text(delta.text);
           else if (delta?.type === 'thinking_delta') sink.reasoning(delta.thinking);
+          else if (delta?.type === 'input_json_delta') sink.toolCallDelta(event.index as number, delta.partial_json);
           return;
         }
+        case 'content_block_stop':
+          if (sink.tools.has(event.index as number)) sink.toolCallEnd(event.index as number);
+          return;
         case 'message_delta': {
           const reason = (event.delta as Record<string, any> | undefined)?.stop_reason;
+          if (typeof reason === 'string' && reason !== 'tool_use') sink.toolCallsDiscard(`the answer ended with ${reason}`);
           if (typeof reason === 'string') sink.finish(finishReason(reason), reason);
           const output = (event.usage as Record<string, any> | undefined)?.output_tokens;
           if (typeof output === 'number') sink.usage({ outputTokens: output });
@@ -78,6 +90,7 @@ function finishReason(raw: string): FinishReason {
     case 'end_turn': case 'stop_sequence': return 'stop';
     case 'max_tokens': case 'model_context_window_exceeded': return 'length';
     case 'refusal': return 'content-filter';
+    case 'tool_use': return 'tool-calls';
     default: return 'other';
   }
 }

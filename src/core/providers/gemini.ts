@@ -1,5 +1,6 @@
 import { BatonError } from '../errors';
 import type { FinishReason } from '../streamPart';
+import { geminiContents, geminiTools } from './geminiRequest';
 import { ErrorContext, errorFromPayload } from './httpErrors';
 import { parseFrame } from './partSink';
 import { Provider, ProviderCall, sampling } from './provider';
@@ -28,7 +29,8 @@ function wireRequest(call: ProviderCall): WireRequest {
     url,
     headers: apiKey ? { 'x-goog-api-key': apiKey } : {},
     body: {
-      contents: request.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] })),
+      contents: geminiContents(request),
+      ...geminiTools(request),
       ...(request.system ? { systemInstruction: { parts: [{ text: request.system }] } } : {}),
       ...(Object.keys(generationConfig).length ? { generationConfig } : {}),
     },
@@ -46,9 +48,13 @@ function wireRequest(call: ProviderCall): WireRequest {
       const parts = candidate?.content?.parts;
       if (Array.isArray(parts)) {
         for (const part of parts) {
-          if (part?.thought === true) sink.reasoning(part.text);
+          if (part?.functionCall) sink.toolCallWhole(part.functionCall.id, part.functionCall.name, part.functionCall.args);
+          else if (part?.thought === true) sink.reasoning(part.text);
           else sink.text(part?.text);
         }
+      }
+      if (candidate?.finishReason === 'MALFORMED_FUNCTION_CALL') {
+        return sink.fail(new BatonError('protocol', 'gemini produced a malformed function call', { provider: 'gemini', model: model.id, code: candidate.finishReason }));
       }
       if (typeof candidate?.finishReason === 'string') {
         const usage = chunk.usageMetadata as Record<string, any> | undefined;

@@ -1,5 +1,6 @@
 import type { FinishReason } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
+import { ollamaMessages, ollamaTools } from './ollamaRequest';
 import { parseFrame } from './partSink';
 import { Provider, ProviderCall, sampling } from './provider';
 import { streamWire, WireRequest } from './transport';
@@ -27,7 +28,8 @@ function wireRequest(call: ProviderCall): WireRequest {
     headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
     body: {
       model: model.model,
-      messages: [...(request.system ? [{ role: 'system', content: request.system }] : []), ...request.messages],
+      messages: ollamaMessages(request),
+      ...ollamaTools(request),
       stream: true,
       ...(Object.keys(options).length ? { options } : {}),
     },
@@ -40,6 +42,9 @@ function wireRequest(call: ProviderCall): WireRequest {
       const message = line.message as Record<string, any> | undefined;
       sink.reasoning(message?.thinking);
       sink.text(message?.content);
+      if (Array.isArray(message?.tool_calls)) {
+        for (const call of message.tool_calls) sink.toolCallWhole(call?.id, call?.function?.name, call?.function?.arguments);
+      }
       if (line.done === true) {
         sink.usage({ inputTokens: line.prompt_eval_count as number | undefined, outputTokens: line.eval_count as number | undefined });
         sink.finish(finishReason(line.done_reason), typeof line.done_reason === 'string' ? line.done_reason : undefined);

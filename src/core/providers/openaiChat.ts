@@ -1,6 +1,7 @@
 import type { FinishReason } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
-import { parseFrame } from './partSink';
+import { openaiChatMessages, openaiChatTools } from './openaiChatRequest';
+import { parseFrame, PartSink } from './partSink';
 import { Provider, ProviderCall, sampling } from './provider';
 import { streamWire, WireRequest } from './transport';
 import { isAzureHost, joinUrl } from './url';
@@ -22,13 +23,15 @@ function wireRequest(call: ProviderCall): WireRequest {
   const official = new URL(model.baseUrl).hostname === 'api.openai.com';
   const { maxTokens, temperature } = sampling(call);
   let refused = false;
+  const ended = new Set<number>();
   return {
     provider: 'openai',
     url,
     headers: apiKey ? (isAzureHost(model.baseUrl) ? { 'api-key': apiKey } : { authorization: `Bearer ${apiKey}` }) : {},
     body: {
       model: model.model,
-      messages: [...(request.system ? [{ role: 'system', content: request.system }] : []), ...request.messages],
+      messages: openaiChatMessages(request),
+      ...openaiChatTools(request),
       stream: true,
       stream_options: { include_usage: true },
       ...(maxTokens ? { [official ? 'max_completion_tokens' : 'max_tokens']: maxTokens } : {}),
@@ -54,8 +57,11 @@ function wireRequest(call: ProviderCall): WireRequest {
           refused = true;
           sink.text(delta.refusal);
         }
+        if (Array.isArray(delta.tool_calls)) for (const piece of delta.tool_calls) toolCallDelta(piece, sink, ended);
       }
       if (typeof choice?.finish_reason === 'string') {
+        if (choice.finish_reason === 'length' || choice.finish_reason === 'content_filter') sink.toolCallsDiscard(`the answer ended with ${choice.finish_reason}`);
+        else sink.toolCallsEnd();
         sink.finish(refused ? 'content-filter' : finishReason(choice.finish_reason), choice.finish_reason);
       }
       const usage = chunk.usage as Record<string, any> | undefined;
@@ -70,9 +76,36 @@ function wireRequest(call: ProviderCall): WireRequest {
   };
 }
 
+/**
+ * One entry of `delta.tool_calls`. Chat Completions has no end signal per call, so a call is
+ * complete when its arguments form a whole JSON object (a closed object cannot be extended, so
+ * nothing valid is lost), when a later call starts, or at the finish reason. A new id at the index
+ * of an unfinished call continues it (LM Studio repeats ids); servers that send every parallel
+ * call at index 0 send each one whole, so it is already complete when the next id arrives.
+ */
+function toolCallDelta(piece: any, sink: PartSink, ended: Set<number>): void {
+  const index = typeof piece?.index === 'number' ? piece.index : 0;
+  const name = piece?.function?.name;
+  const args = piece?.function?.arguments;
+  if (ended.has(index)) {
+    if (!piece?.id && !name) return; // trailing whitespace after a complete call
+    ended.delete(index);
+  }
+  if (sink.tools.size > (sink.tools.has(index) ? 1 : 0)) for (const open of sink.tools.keys()) if (open !== index) end(open as number);
+  if (piece?.id || name) sink.toolCallStart(index, piece?.id, name);
+  sink.toolCallDelta(index, args);
+  if (sink.tools.looksComplete(index)) end(index);
+
+  function end(key: number) {
+    sink.toolCallEnd(key);
+    ended.add(key);
+  }
+}
+
 function finishReason(raw: string): FinishReason {
   switch (raw) {
     case 'stop': return 'stop';
+    case 'tool_calls': case 'function_call': return 'tool-calls';
     case 'length': return 'length';
     case 'content_filter': return 'content-filter';
     default: return 'other';

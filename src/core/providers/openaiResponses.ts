@@ -1,5 +1,6 @@
 import type { Usage } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
+import { responsesInput, responsesTools } from './openaiResponsesRequest';
 import { parseFrame } from './partSink';
 import { Provider, ProviderCall, sampling } from './provider';
 import { streamWire, WireRequest } from './transport';
@@ -25,7 +26,8 @@ function wireRequest(call: ProviderCall): WireRequest {
     body: {
       model: model.model,
       ...(request.system ? { instructions: request.system } : {}),
-      input: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      input: responsesInput(request),
+      ...responsesTools(request),
       stream: true,
       store: false,
       ...(maxTokens ? { max_output_tokens: maxTokens } : {}),
@@ -37,7 +39,24 @@ function wireRequest(call: ProviderCall): WireRequest {
       const event = parseFrame(frame.data, 'openai-responses', sink);
       if (!event) return;
       const response = event.response as Record<string, any> | undefined;
+      const item = event.item as Record<string, any> | undefined;
+      // A function call is keyed by its item id (deltas name it in `item_id`), else by its position.
+      const key = item?.id ?? event.item_id ?? event.output_index;
       switch (frame.event ?? event.type) {
+        case 'response.output_item.added':
+          if (item?.type === 'function_call') {
+            sink.toolCallStart(key, item.call_id, item.name);
+            sink.toolCallDelta(key, item.arguments);
+          }
+          return;
+        case 'response.function_call_arguments.delta':
+          return sink.toolCallDelta(key, event.delta);
+        case 'response.output_item.done':
+          if (item?.type === 'function_call') {
+            sink.toolCallStart(key, item.call_id, item.name);
+            sink.toolCallEnd(key, item.arguments);
+          }
+          return;
         case 'response.output_text.delta':
           return sink.text(event.delta);
         case 'response.refusal.delta':
@@ -47,6 +66,7 @@ function wireRequest(call: ProviderCall): WireRequest {
         case 'response.reasoning_text.delta':
           return sink.reasoning(event.delta);
         case 'response.completed':
+          sink.toolCallsEnd();
           if (response?.usage) sink.usage(usage(response.usage));
           sink.finish(refused ? 'content-filter' : 'stop', response?.status);
           sink.terminal = true;
@@ -54,6 +74,7 @@ function wireRequest(call: ProviderCall): WireRequest {
         case 'response.incomplete': {
           if (response?.usage) sink.usage(usage(response.usage));
           const reason = response?.incomplete_details?.reason;
+          sink.toolCallsDiscard(`the response is incomplete (${reason ?? 'no reason given'})`);
           sink.finish(reason === 'content_filter' ? 'content-filter' : reason === 'max_output_tokens' ? 'length' : 'other', reason);
           sink.terminal = true;
           return;

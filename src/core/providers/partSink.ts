@@ -1,5 +1,7 @@
+import type { ToolCall } from '../chat';
 import { BatonError } from '../errors';
 import type { FinishReason, StreamPart, Usage } from '../streamPart';
+import { ToolCallBuffer } from './toolCallBuffer';
 
 /**
  * Where a protocol decoder puts what it read from one network chunk. Adjacent text deltas are
@@ -19,6 +21,15 @@ export class PartSink {
   /** An in-band error: the stream failed after a 200. */
   error?: BatonError;
   private consecutiveMalformed = 0;
+  /** Tool calls whose arguments are still arriving; see {@link ToolCallBuffer}. */
+  readonly tools: ToolCallBuffer;
+  /** Complete tool calls emitted so far. */
+  toolCalls = 0;
+  private progressed = false;
+
+  constructor(provider = 'the provider') {
+    this.tools = new ToolCallBuffer(provider);
+  }
 
   text(delta: unknown): void {
     if (typeof delta !== 'string' || delta === '') return;
@@ -37,9 +48,59 @@ export class PartSink {
     this.parts.push({ type: 'usage', usage });
   }
 
+  /**
+   * The protocol's finish reason. A turn that called tools finishes with `tool-calls` even where
+   * the protocol says `stop` (Gemini, Ollama, the Responses API, some OpenAI-compatible servers).
+   */
   finish(reason: FinishReason, raw?: string): void {
-    this.finishReason = reason;
+    this.finishReason = reason === 'stop' && this.toolCalls > 0 ? 'tool-calls' : reason;
     this.rawFinishReason = raw;
+  }
+
+  /** A tool call begins, or its id and name arrive. Counts as activity; shows nothing. */
+  toolCallStart(key: string | number, id: unknown, name: unknown, initial?: unknown): void {
+    this.tools.start(key, id, name, initial);
+    this.progress();
+  }
+
+  /** A piece of a tool call's argument JSON: buffered, never shown, but it counts as activity. */
+  toolCallDelta(key: string | number, piece: unknown): void {
+    if (this.tools.append(key, piece)) this.progress();
+  }
+
+  /** The protocol says the call is complete: emits it, or fails the stream when it is not a valid call. */
+  toolCallEnd(key: string | number, finalArguments?: unknown): void {
+    this.emitCall(this.tools.end(key, finalArguments));
+  }
+
+  /** Completes every call still open, in the order they started (at the protocol's finish). */
+  toolCallsEnd(): void {
+    for (const key of this.tools.keys()) this.toolCallEnd(key);
+  }
+
+  /** The answer stopped short (token limit, filter): calls still open are dropped, with a warning. */
+  toolCallsDiscard(why: string): void {
+    for (const name of this.tools.discardAll()) this.warn(`dropped the unfinished call to "${name}": ${why}`);
+  }
+
+  /** A call that arrived whole, as Gemini and Ollama send them. */
+  toolCallWhole(id: unknown, name: unknown, args: unknown): void {
+    this.emitCall(this.tools.whole(id, name, args));
+  }
+
+  private emitCall(call: ToolCall | BatonError | undefined): void {
+    if (!call) return;
+    if (BatonError.is(call)) return this.fail(call);
+    this.flushPending();
+    this.parts.push({ type: 'tool-call', call });
+    this.toolCalls++;
+  }
+
+  private progress(): void {
+    if (this.progressed) return;
+    this.progressed = true;
+    this.flushPending();
+    this.parts.push({ type: 'tool-call-progress' });
   }
 
   fail(error: BatonError): void {
@@ -70,6 +131,7 @@ export class PartSink {
     this.flushPending();
     const out = this.parts;
     this.parts = [];
+    this.progressed = false;
     return out;
   }
 

@@ -65,7 +65,7 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   }
   if (!response.body) throw new BatonError('protocol', `${wire.provider} answered with an empty body`, { provider: wire.provider, model: ctx.model });
 
-  const sink = new PartSink();
+  const sink = new PartSink(wire.provider);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   // Frames go straight to the decoder; after an error or the terminator the rest are ignored.

@@ -34,6 +34,8 @@ export function describeEvent(event: RouterEvent): string | undefined {
     }
     case 'tool-call':
       return `tool call ${event.call.name} (${event.call.id})`;
+    case 'tool-calls-kept':
+      return `${event.model} failed after ${event.calls} complete tool call${event.calls > 1 ? 's' : ''}: ${describeKind(event.error.kind)} (${event.error.message}) → the turn ends with ${event.calls > 1 ? 'them' : 'it'}, no handover (a complete call stands and is never sent again)`;
     case 'text':
     case 'reasoning':
       return undefined;

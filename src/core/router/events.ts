@@ -22,6 +22,12 @@ export type RouterEvent =
   /** The answer moves to another model. `at` is how many characters the user had at that moment. */
   | { type: 'fallback'; from: string; to: string; error: BatonError; phase: Phase; at: number; form: AttemptForm }
   | { type: 'warning'; model: string; message: string }
+  /**
+   * The model failed after it had made complete tool calls. They stand, so there is no handover:
+   * the turn ends with them (`done` with `tool-calls` follows) and they are never sent again.
+   * `calls` is how many stand; `at` how many characters of text the user had.
+   */
+  | { type: 'tool-calls-kept'; model: string; error: BatonError; calls: number; at: number }
   | { type: 'done'; model: string; usage: Usage; finishReason: FinishReason; attempts: number; handovers: number };
 
 /** One failed attempt, for the final error's account of what happened. */

@@ -11,6 +11,7 @@ import type { FailedStep, RouterEvent } from './events';
 import { HealthTracker } from './health';
 import { RouterError } from './routerError';
 import { SeamStitcher } from './seam';
+import { toolCapableChain, ToolTurn, withToolHint } from './toolTurn';
 import { Watchdog } from './watchdog';
 
 /** Finds the key for a model: SecretStorage in the editor, environment variables in the CLI. */
@@ -41,6 +42,8 @@ interface Run {
   steps: FailedStep[];
   attempts: number;
   handovers: number;
+  /** Complete tool calls so far; once there are any, the turn ends with them. */
+  tools: ToolTurn;
 }
 
 type AttemptResult =
@@ -69,11 +72,12 @@ export class Router {
    */
   async *stream(request: RouteRequest, signal?: AbortSignal): AsyncGenerator<RouterEvent, void, undefined> {
     const settings = this.options.settings();
-    const chain = resolveChain(settings, request.model);
+    const chain = yield* toolCapableChain(resolveChain(settings, request.model), request);
     const { model: _ignored, ...chat } = request;
     const run: Run = {
       settings, request: chat, signal, deadline: this.clock.now() + settings.timeouts.totalMs,
       text: '', usage: {}, steps: [], attempts: 0, handovers: 0,
+      tools: new ToolTurn(chat),
     };
     let index = 0;
     let ignoreHealth = false;
@@ -164,6 +168,13 @@ export class Router {
         this.health.released(model.id);
         throw error;
       }
+      if (run.tools.standing) {
+        // Complete calls stand: no handover, no retry that could make them twice.
+        this.health.failed(model.id, error);
+        yield { type: 'tool-calls-kept', model: model.id, error, calls: run.tools.calls.length, at: run.text.length };
+        yield { type: 'done', model: model.id, usage: run.usage, finishReason: 'tool-calls', attempts: run.attempts, handovers: run.handovers };
+        return undefined;
+      }
       if (form === 'prefill' && error.kind === 'bad-request' && !result.committed) {
         // The target refused the prefill itself; that is not the failure the user should see.
         prefillRejected = true;
@@ -191,7 +202,7 @@ export class Router {
     const { timeouts, continuation } = run.settings;
     const watchdog = new Watchdog(this.clock, { ...timeouts, deadline: run.deadline }, model.id, (error) => controller.abort(error));
     const stitcher = form === 'prefill' || form === 'instruction' ? new SeamStitcher(run.text) : undefined;
-    const request = continuationRequest(run.request, run.text, form, continuation.prompt);
+    const request = withToolHint(continuationRequest(run.request, run.text, form, continuation.prompt), form);
     let usage: Usage = {};
     let finishReason: FinishReason | undefined;
     let committed = 0;
@@ -217,6 +228,23 @@ export class Router {
           case 'usage':
             watchdog.activity();
             usage = addUsage(usage, part.usage);
+            break;
+          case 'tool-call': {
+            watchdog.activity();
+            // Text the stitcher still holds came before the call.
+            const held = stitcher?.end();
+            if (held) {
+              run.text += held;
+              committed += held.length;
+              yield { type: 'text', text: held };
+            }
+            const { call, renamed } = run.tools.accept(part.call);
+            if (renamed !== undefined) yield { type: 'warning', model: model.id, message: `${model.id} reused the tool call id "${renamed}"; it is ${call.id} in this turn` };
+            yield { type: 'tool-call', call };
+            break;
+          }
+          case 'tool-call-progress':
+            watchdog.activity();
             break;
           case 'finish':
             finishReason = part.reason;

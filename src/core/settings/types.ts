@@ -19,6 +19,11 @@ export interface ModelConfig {
   temperature?: number;
   /** Whether the server continues a trailing assistant message. Defaults by provider. */
   prefill?: boolean;
+  /**
+   * Whether this model can call tools (default true). `false`: a request that offers tools, or
+   * whose conversation holds tool calls, skips this model instead of sending it what it refuses.
+   */
+  tools?: boolean;
   /** Extra request headers, e.g. OpenRouter's `HTTP-Referer`. Never put keys here. */
   headers?: Record<string, string>;
   /** Extra top-level fields merged into the request body, e.g. vLLM's `continue_final_message`. */

@@ -14,7 +14,7 @@ export interface SettingsResult {
 
 /** Every `baton.*` key, without the prefix. package.json declares the same set (a test checks). */
 export const SETTING_KEYS = ['models', 'fallbacks', 'defaultModel', 'timeouts', 'retry', 'cooldown', 'continuation', 'fallbackOnRefusal'];
-const MODEL_KEYS = ['id', 'provider', 'model', 'baseUrl', 'contextWindow', 'maxTokens', 'temperature', 'prefill', 'headers', 'extraBody', 'label'];
+const MODEL_KEYS = ['id', 'provider', 'model', 'baseUrl', 'contextWindow', 'maxTokens', 'temperature', 'prefill', 'tools', 'headers', 'extraBody', 'label'];
 const SECRET_FIELDS = /^(api[-_]?key|key|token|secret|password)$/i;
 const SECRET_HEADERS = /^(authorization|x-api-key|api-key|x-goog-api-key)$/i;
 const KEY_ADVICE = 'API keys belong in SecretStorage (run "Baton: Set API Key") or in an environment variable such as BATON_API_KEY_<ID>, never in settings';
@@ -101,6 +101,7 @@ function readModels(value: unknown, report: Report): ModelConfig[] {
     }
     if (entry.label !== undefined && typeof entry.label !== 'string') local(`${at}.label`, 'expected a display name (a string)');
     if (entry.prefill !== undefined && typeof entry.prefill !== 'boolean') local(`${at}.prefill`, 'expected true or false');
+    if (entry.tools !== undefined && typeof entry.tools !== 'boolean') local(`${at}.tools`, 'expected true or false: whether this model can call tools');
     if (entry.headers !== undefined) {
       if (!isRecord(entry.headers) || Object.values(entry.headers).some((v) => typeof v !== 'string')) {
         local(`${at}.headers`, 'expected an object of header names to string values');
@@ -124,6 +125,7 @@ function readModels(value: unknown, report: Report): ModelConfig[] {
       maxTokens: entry.maxTokens as number | undefined,
       temperature: entry.temperature as number | undefined,
       prefill: entry.prefill as boolean | undefined,
+      tools: entry.tools as boolean | undefined,
       headers: entry.headers as Record<string, string> | undefined,
       extraBody: entry.extraBody as Record<string, unknown> | undefined,
     }));
