@@ -23,7 +23,7 @@ export function unknownModel(id: string, configured: readonly string[]): LmFailu
 
 /** The request failed: the whole chain, or the conversation itself. */
 export function requestFailed(id: string, error: BatonError): LmFailure {
-  const failed = error.model && error.model !== id ? `"${error.model}"` : 'it';
+  const failed = `"${error.model ?? id}"`;
   return { code: 'Unknown', message: `Baton model "${id}" could not answer. ${sentence(error.message)} ${fix(error.kind, failed, error.code)}` };
 }
 
