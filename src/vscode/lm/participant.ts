@@ -62,9 +62,11 @@ async function answer(
         text += event.text;
         stream.markdown(event.text);
       } else if (event.type === 'fallback') {
+        // Shown after the answer: anything streamed between two pieces of markdown would split
+        // the paragraph (or code block) at the seam. Before the first token there is nothing to split.
         const note = seamNote(event);
         notes.push(note);
-        stream.progress(note);
+        if (!text) stream.progress(note);
       }
     }
   } catch (error) {
@@ -120,10 +122,9 @@ async function readReferences(references: readonly vscode.ChatPromptReference[],
   for (const reference of references) {
     const { value } = reference;
     const uri = value instanceof vscode.Uri ? value : value instanceof vscode.Location ? value.uri : undefined;
-    if (!uri) {
-      if (typeof value === 'string' && value) attachments.push({ kind: 'file', path: reference.id, language: 'text', ...clip(value) });
-      continue;
-    }
+    // Only files and ranges: the chat also passes strings meant for its own agent (an index of
+    // its skills, instructions), which are not what the user attached.
+    if (!uri) continue;
     try {
       const document = await vscode.workspace.openTextDocument(uri);
       const range = value instanceof vscode.Location ? value.range : undefined;

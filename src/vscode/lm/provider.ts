@@ -25,8 +25,8 @@ export class BatonChatProvider implements vscode.LanguageModelChatProvider<Info>
   private readonly subscription: vscode.Disposable;
   private published = '';
 
-  /** `manage` runs "Baton: Manage Models"; it is shown only when the editor says the user asked. */
-  constructor(private readonly session: BatonSession, private readonly manage: () => Promise<unknown>) {
+  /** `addModel` runs "Baton: Manage Models" at its Add Model step; only when the editor says the user asked. */
+  constructor(private readonly session: BatonSession, private readonly addModel: () => Promise<unknown>) {
     this.subscription = session.config.onDidChange(() => {
       if (this.published && JSON.stringify(this.models()) !== this.published) this.changed.fire();
     });
@@ -34,11 +34,11 @@ export class BatonChatProvider implements vscode.LanguageModelChatProvider<Info>
 
   /**
    * Every configured model. With `silent`, never asks anything (keys missing or not, every model is
-   * listed: a missing key is reported when the model is used). Without it, the user has asked the
-   * editor to add or configure Baton's models, so the management flow runs first.
+   * listed: a missing key is reported when the model is used). Without it, the user chose Baton
+   * under the editor's "Add Models", so the Add Model form runs first.
    */
   async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, _token: vscode.CancellationToken): Promise<Info[]> {
-    if (!options.silent) await this.manage();
+    if (!options.silent) await this.addModel();
     const models = this.models();
     this.published = JSON.stringify(models);
     return models.map(toInformation);
@@ -68,6 +68,8 @@ export class BatonChatProvider implements vscode.LanguageModelChatProvider<Info>
       throw languageModelError(failure);
     }
     for (const line of conversion.dropped) log.info(`lm (${caller}): ${line}`);
+    const { tools, toolChoice } = conversion.request;
+    if (tools?.length) log.info(`lm (${caller}): ${tools.length} tool(s) offered (${toolChoice}): ${tools.map((t) => t.name).join(', ')}`);
     try {
       for await (const event of this.session.run(`lm (${caller})`, { ...conversion.request, model: model.id }, token)) {
         if (event.type === 'text') progress.report(new vscode.LanguageModelTextPart(event.text));

@@ -21,9 +21,12 @@ export class ModelManager {
 
   constructor(private readonly config: BatonConfig, private readonly keys: KeyStore, private readonly log: BatonLog) {}
 
-  /** Shows the flow; a second call while it is open joins the first instead of stacking another. */
-  run(): Promise<void> {
-    this.open ??= this.menu().catch((error) => {
+  /**
+   * Shows the flow: the menu, or straight to the Add Model form. A second call while it is open
+   * joins the first instead of stacking another.
+   */
+  run(start: 'menu' | 'add' = 'menu'): Promise<void> {
+    this.open ??= (start === 'add' ? this.add() : this.menu()).catch((error) => {
       const message = this.log.clean(error instanceof Error ? error.message : String(error));
       this.log.error(`manage models: ${message}`);
       void vscode.window.showErrorMessage(`Baton: ${message}`);
