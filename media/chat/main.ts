@@ -226,8 +226,9 @@ class ChatApp {
           h('li', {}, icon('history'), h('span', {}, 'Past chats of this workspace are under History.')))
         : h('div', { class: 'welcome-setup' },
           h('p', {}, 'No models are configured yet. Add one, with its key and fallbacks, in Manage Models; Baton checks it before saving.'),
-          h('button', { type: 'button', class: 'text-button primary', 'data-action': 'manageModels' }, icon('add'), h('span', {}, 'Manage Models')),
-          h('button', { type: 'button', class: 'text-button', 'data-action': 'openSettings' }, icon('gear'), h('span', {}, 'Open Settings'))));
+          h('div', { class: 'welcome-actions' },
+            h('button', { type: 'button', class: 'text-button primary', 'data-action': 'manageModels' }, icon('add'), h('span', {}, 'Manage Models')),
+            h('button', { type: 'button', class: 'text-button', 'data-action': 'openSettings' }, icon('gear'), h('span', {}, 'Open Settings')))));
   }
 }
 
