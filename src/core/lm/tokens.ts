@@ -2,15 +2,15 @@ import type { LmMessage } from './messages';
 
 /** Tokens a chat format spends on a message's role and separators (OpenAI documents about 3). */
 const MESSAGE_OVERHEAD = 3;
-/** English prose runs at about 4 characters a token and code at about 3; 3.5 errs high on both. */
+/** English prose runs at about 4 characters a token and dense code at about 3; 3.5 sits between them. */
 const ASCII_CHARS_PER_TOKEN = 3.5;
 
 /**
  * An estimate of a text's tokens, without a tokenizer: each protocol's models tokenize differently,
  * and shipping their tables would outweigh the rest of Baton. ASCII counts one token per 3.5
  * characters; every other code point (CJK, accents, emoji) counts one token, which is about right
- * for CJK and high for accented Latin. The estimate errs high on purpose: a caller that budgets its
- * prompt with it stays inside the model's window.
+ * for CJK and high for accented Latin. Close, not exact: callers budget prompts with it, so the
+ * README advises some headroom in `contextWindow`.
  */
 export function estimateTokens(text: string): number {
   let ascii = 0;
