@@ -138,6 +138,15 @@ describe('language models: what a caller is told when Baton cannot answer', () =
       'Set the API key for "backup" with "Baton: Manage Models" (or "Baton: Set API Key").');
   });
 
+  it('names every model that failed the same way', () => {
+    const auth = (model: string) => new BatonError('auth', `${model}: HTTP 401`, { status: 401, model });
+    const error = new RouterError(auth('backup'), [
+      { model: 'primary', attempt: 1, form: 'fresh', error: auth('primary'), phase: 'before-first-token', at: 0 },
+      { model: 'backup', attempt: 1, form: 'fresh', error: auth('backup'), phase: 'before-first-token', at: 0 },
+    ], '');
+    assert.match(requestFailed('primary', error).message, /Set the API key for "primary" and "backup" with "Baton: Manage Models"/);
+  });
+
   it('says what to do for each kind of failure', () => {
     const say = (kind: ConstructorParameters<typeof BatonError>[0], code?: string) => requestFailed('m', new BatonError(kind, 'boom', { model: 'm', code })).message;
     assert.match(say('auth'), /could not answer\. Boom\. Set the API key for "m" with "Baton: Manage Models"/);

@@ -1,4 +1,5 @@
 import type { BatonError, ErrorKind } from '../errors';
+import { RouterError } from '../router/routerError';
 
 /**
  * What a caller of the editor's language-model API is told when Baton cannot answer: a code from
@@ -23,8 +24,14 @@ export function unknownModel(id: string, configured: readonly string[]): LmFailu
 
 /** The request failed: the whole chain, or the conversation itself. */
 export function requestFailed(id: string, error: BatonError): LmFailure {
-  const failed = `"${error.model ?? id}"`;
-  return { code: 'Unknown', message: `Baton model "${id}" could not answer. ${sentence(error.message)} ${fix(error.kind, failed, error.code)}` };
+  return { code: 'Unknown', message: `Baton model "${id}" could not answer. ${sentence(error.message)} ${fix(error.kind, culprits(id, error), error.code)}` };
+}
+
+/** Who the fix is about: every model of the chain that failed the same way as the last, else the last. */
+function culprits(id: string, error: BatonError): string {
+  const same = error instanceof RouterError ? error.steps.filter((s) => s.error.kind === error.kind).map((s) => s.model) : [];
+  const names = [...new Set(same.length ? same : [error.model ?? id])].map((name) => `"${name}"`);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
 }
 
 function fix(kind: ErrorKind, failed: string, code: string | undefined): string {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../../core/chat';
 import { BatonError } from '../../core/errors';
+import { requestFailed } from '../../core/lm/failure';
 import { chainLabel } from '../../core/lm/models';
 import type { Attachment } from '../../core/protocol/chat';
 import type { RouterEvent } from '../../core/router/events';
@@ -72,8 +73,8 @@ async function answer(
   } catch (error) {
     if (notes.length) stream.markdown(notesMarkdown(notes, text));
     if (token.isCancellationRequested || (BatonError.is(error) && error.kind === 'aborted')) return { metadata: { answer: text, model } satisfies TurnMetadata };
-    const message = session.log.clean(BatonError.is(error) ? error.message : String(error));
-    return { errorDetails: { message: `Baton: ${message}` }, metadata: { answer: text, model } satisfies TurnMetadata };
+    const failure = requestFailed(model, BatonError.is(error) ? error : new BatonError('protocol', String(error)));
+    return { errorDetails: { message: session.log.clean(failure.message) }, metadata: { answer: text, model } satisfies TurnMetadata };
   }
   if (notes.length) stream.markdown(notesMarkdown(notes, text));
   return { metadata: { answer: text, model } satisfies TurnMetadata };

@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '../lib/editor.mjs';
 import { useEditor } from '../lib/fixture.mjs';
 import { readStatusBar, screenshot, waitForStatusBarItem } from '../lib/workbench.mjs';
 import { attachFile, manageLanguageModels, newChat, paragraphs, send, waitForChatReady } from './builtinChatHelpers.mjs';
-import { FaultServer, STATUS, chatSettings, continuer, failingAt, stream, until } from './chatHelpers.mjs';
+import { FaultServer, STATUS, chatSettings, continuer, failingAt, httpError, stream, until } from './chatHelpers.mjs';
 import { openaiToolFrames } from './lmHelpers.mjs';
 
 /** Paragraphs of plain prose: rendered, each is one <p> whose text is exactly the source. */
@@ -119,6 +120,23 @@ describe('built-in chat: Baton\'s models in VS Code\'s Chat view, no sign-in', f
     assert.equal(question, `File \`notes.txt\` (plaintext):\n\`\`\`plaintext\n${NOTES}\n\`\`\`\n\nWhat do the notes say?`, 'the attached file, then the question');
     const handovers = await send(page, '@baton /handovers');
     assert.match(await handovers.locator('.rendered-markdown').innerText(), new RegExp(`primary dropped at ${at} chars: connection failed → backup`));
+  });
+
+  it('when every model fails, Ask mode and @baton both show Baton\'s message: the model, what happened, and the fix', async function () {
+    this.timeout(150_000);
+    const { page } = fixture;
+    await chatOn();
+    const refused = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/errors/openai-401-invalid-api-key.json'), 'utf8'));
+    server.on('/primary', httpError(401, refused));
+    server.on('/backup', httpError(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+    await newChat(page, { mode: 'Ask', modelId: 'primary' });
+    const asked = await send(page, 'Anyone there?');
+    const shown = await asked.innerText();
+    assert.match(shown, /Baton model "primary" could not answer\. Every model in the chain failed\. primary: authentication failed/);
+    assert.match(shown, /Set the API key for "primary" and "backup" with "Baton: Manage Models" \(or "Baton: Set API Key"\)\./);
+    await screenshot(page, 'builtin-chat-every-model-failed');
+    const participant = await send(page, '@baton Anyone there?');
+    assert.match(await participant.innerText(), /Baton model "primary" could not answer\. Every model in the chain failed\..*Set the API key for "primary" and "backup" with "Baton: Manage Models"/s);
   });
 
   it('@baton /models lists Baton\'s models and their chains', async function () {
