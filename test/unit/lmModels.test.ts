@@ -59,8 +59,10 @@ describe('language models: how Baton lists its models', () => {
     assert.deepStrictEqual(tokenLimits({ id: 'x', provider: 'openai', model: 'm', baseUrl: 'http://h', contextWindow: 8_192 }), { maxInputTokens: 6_144, maxOutputTokens: 2_048 });
   });
 
-  it('declares tool calling for every protocol Baton speaks', () => {
+  it('declares tool calling for every protocol Baton speaks, except on a model with tools: false', () => {
     assert.deepStrictEqual(describeModels(THREE).map((m) => m.toolCalling), [true, true, true]);
+    const noTools = { ...THREE, models: [{ ...THREE.models[0], tools: false }, THREE.models[1]] };
+    assert.deepStrictEqual(describeModels(noTools).map((m) => m.toolCalling), [false, true]);
   });
 });
 

@@ -73,9 +73,14 @@ export function describeModels(settings: BatonSettings): LmModelInfo[] {
         ? `When it fails, the same answer continues on ${backups.join(', then ')}.`
         : 'No fallbacks: add some with "Baton: Manage Models".'),
       ...tokenLimits(model),
-      toolCalling: TOOL_PROTOCOLS.has(model.provider),
+      toolCalling: TOOL_PROTOCOLS.has(model.provider) && !toolsOff(model),
     };
   });
+}
+
+/** `tools: false` on a model entry (issue 14's setting): the model is skipped when tools are offered. */
+function toolsOff(model: ModelConfig): boolean {
+  return (model as { tools?: unknown }).tools === false;
 }
 
 function hostOf(url: string): string {
