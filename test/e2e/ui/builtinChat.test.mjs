@@ -90,7 +90,9 @@ describe('built-in chat: Baton\'s models in VS Code\'s Chat view, no sign-in', f
     const asked = server.requests('/primary').slice(primaryBefore);
     assert.equal(asked.length, 2, 'the tool call turn, then the answer turn');
     assert.ok(asked[0].body.tools?.some((t) => t.function?.name === 'read_file'), 'the chat\'s tools reach the wire');
-    const result = asked[1].body.messages.find((m) => m.role === 'tool');
+    const results = asked[1].body.messages.filter((m) => m.role === 'tool');
+    assert.equal(results.length, 1, 'the tool ran once, and its one result went back');
+    const [result] = results;
     assert.equal(result?.tool_call_id, 'call_r1');
     assert.ok(String(result.content).includes('送料無料 over 5000'), 'the file came back as the tool result');
     const shown = await paragraphs(row);

@@ -87,7 +87,7 @@ describe('manage models: the first model, from the chat panel\'s empty state', f
   });
 });
 
-describe('manage models: a second model whose check fails, then passes', function () {
+describe('manage models: with a model configured', function () {
   let server;
   const userSettings = {};
   before(async () => {
@@ -154,5 +154,48 @@ describe('manage models: a second model whose check fails, then passes', functio
     assert.deepEqual(saved['baton.models'].map((m) => [m.id, m.provider, m.model]), [['first', 'openai', 'gpt-4.1-mini'], ['second', 'anthropic', 'claude-sonnet-4-5']]);
     assert.deepEqual(saved['baton.fallbacks'], { second: ['first'] });
     assert.deepEqual(server.requests('/second').map((r) => r.headers['x-api-key']), ['sk-ant-wrong-0000', right]);
+  });
+  it('Set Key, then Edit: the model name and base URL change in place, and an empty key box keeps the stored key', async function () {
+    this.timeout(120_000);
+    const { page, editor } = fixture;
+    const key = 'sk-first-9e2b';
+    server.on('/first-new', keyed('openai', key, 'ok'));
+    await waitForStatusBarItem(page, STATUS);
+    await runCommand(page, 'Baton: Manage Models');
+    await atStep(page, 'Baton: Manage Models');
+    await pickQuickItem(page, 'first');
+    await pickQuickItem(page, /Set Key…/);
+    await submitInputBox(page, key, { password: true });
+    await waitForNotification(page, /key for model "first" saved/);
+
+    await runCommand(page, 'Baton: Manage Models');
+    await atStep(page, 'Baton: Manage Models');
+    await pickQuickItem(page, 'first');
+    await pickQuickItem(page, /Edit…/);
+    const first = await waitForQuickInput(page);
+    const total = Number(/^Baton: Edit first \(1\/(\d)\)$/.exec(first.title)?.[1]);
+    assert.ok(total >= 4, first.title);
+    const step = (n) => atStep(page, `Baton: Edit first (${n}/${total})`);
+    assert.equal(first.items[0], 'OpenAI-compatible server', 'the current provider (OpenAI\'s protocol at another server) comes first');
+    await pickQuickItem(page, 'OpenAI-compatible server');
+    await step(2);
+    assert.equal(await inputValue(page), 'gpt-4.1-mini');
+    await submitInputBox(page, 'gpt-4.1');
+    await step(3);
+    assert.equal(await inputValue(page), `${server.url}/first/v1`, 'the current base URL is prefilled');
+    await submitInputBox(page, `${server.url}/first-new/v1`);
+    const keyBox = await step(4);
+    assert.match(keyBox.prompt, /Leave empty to keep the stored key\./);
+    await submitInputBox(page, '', { password: true });
+    for (let n = 5; n <= total; n++) {
+      await step(n);
+      await page.locator('.quick-input-widget .quick-input-box input').press('Enter');
+    }
+
+    await waitForNotification(page, /Baton: saved first to User settings, answered the check in \d+ ms\./);
+    assert.equal(server.requests('/first-new').at(-1).headers.authorization, `Bearer ${key}`, 'the check used the stored key');
+    const saved = readUserSettings(editor)['baton.models'].find((m) => m.id === 'first');
+    assert.deepEqual(saved, { id: 'first', provider: 'openai', model: 'gpt-4.1', baseUrl: `${server.url}/first-new/v1` });
+    assert.equal(readUserSettings(editor)['baton.models'][0].id, 'first', 'edited in place, not moved');
   });
 });
