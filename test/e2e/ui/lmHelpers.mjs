@@ -14,7 +14,9 @@ let packed;
 /** Packages test/fixtures/lm-client-extension into a VSIX (once per run) and returns its path. */
 export function packLmClient() {
   if (packed && fs.existsSync(packed)) return packed;
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-lm-client-')), 'lm-client.vsix');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-lm-client-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const out = path.join(dir, 'lm-client.vsix');
   const vsce = path.join(REPO_ROOT, 'node_modules/.bin/vsce');
   const result = spawnSync(vsce, ['package', '--no-dependencies', '--skip-license', '--out', out], { cwd: FIXTURE_DIR, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`packaging the lm-client fixture failed:\n${result.stdout}\n${result.stderr}`);
