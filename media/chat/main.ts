@@ -198,6 +198,9 @@ class ChatApp {
       case 'setApiKey':
         post({ type: 'setApiKey' });
         return;
+      case 'manageModels':
+        post({ type: 'manageModels' });
+        return;
     }
   }
 
@@ -222,8 +225,10 @@ class ChatApp {
           h('li', {}, icon('attach'), h('span', {}, 'Attach the active file with the button below.')),
           h('li', {}, icon('history'), h('span', {}, 'Past chats of this workspace are under History.')))
         : h('div', { class: 'welcome-setup' },
-          h('p', {}, 'No models are configured yet. Add one to “baton.models” in your settings.'),
-          h('button', { type: 'button', class: 'text-button primary', 'data-action': 'openSettings' }, icon('gear'), h('span', {}, 'Open Settings'))));
+          h('p', {}, 'No models are configured yet. Add one, with its key and fallbacks, in Manage Models; Baton checks it before saving.'),
+          h('div', { class: 'welcome-actions' },
+            h('button', { type: 'button', class: 'text-button primary', 'data-action': 'manageModels' }, icon('add'), h('span', {}, 'Manage Models')),
+            h('button', { type: 'button', class: 'text-button', 'data-action': 'openSettings' }, icon('gear'), h('span', {}, 'Open Settings')))));
   }
 }
 

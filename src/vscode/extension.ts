@@ -4,7 +4,9 @@ import { BatonConfig } from './config';
 import { registerInlineEdit } from './edit';
 import { registerKeyCommands } from './keyCommands';
 import { KeyStore } from './keys';
+import { registerLanguageModels } from './lm';
 import { BatonLog } from './log';
+import { ModelManager, registerManageModels } from './manage/manageModels';
 import { registerModelCommands } from './modelCommands';
 import { BatonSession } from './session';
 import { StatusIndicator } from './statusBar';
@@ -22,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
   const status = new StatusIndicator();
   const config = new BatonConfig(log, keys);
   const session = new BatonSession(config, keys, log, status);
+  const models = new ModelManager(config, keys, log);
   context.subscriptions.push(
     log, status, config,
     config.onDidChange(() => status.setDefaultModel(session.defaultModel)),
@@ -29,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     ...registerModelCommands(config, keys, log, status),
     ...registerChat(context, session),
     ...registerInlineEdit(context, session),
+    registerManageModels(models),
+    ...registerLanguageModels(context, session, models),
   );
   config.reload();
   status.setDefaultModel(session.defaultModel);

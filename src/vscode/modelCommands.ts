@@ -20,8 +20,9 @@ export function registerModelCommands(config: BatonConfig, keys: KeyStore, log: 
     vscode.commands.registerCommand('baton.selectModel', async (id?: string) => {
       const { models, defaultModel, fallbacks } = config.settings;
       if (!models.length) {
-        const open = await vscode.window.showWarningMessage('Baton: no models are configured. Add one to baton.models in settings.json.', 'Open Settings');
-        if (open) await vscode.commands.executeCommand('workbench.action.openSettingsJson');
+        const choice = await vscode.window.showWarningMessage('Baton: no models are configured. Add one with Baton: Manage Models, or in baton.models in settings.json.', 'Manage Models', 'Open Settings');
+        if (choice === 'Manage Models') await vscode.commands.executeCommand('baton.manageModels');
+        if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettingsJson');
         return undefined;
       }
       const current = defaultModel ?? models[0].id;
@@ -39,7 +40,8 @@ export function registerModelCommands(config: BatonConfig, keys: KeyStore, log: 
     vscode.commands.registerCommand('baton.checkModels', async () => {
       const { settings } = config;
       if (!settings.models.length) {
-        void vscode.window.showWarningMessage('Baton: no models to check. Add one to baton.models in settings.json.');
+        void vscode.window.showWarningMessage('Baton: no models to check. Add one with Baton: Manage Models.', 'Manage Models')
+          .then((choice) => choice && vscode.commands.executeCommand('baton.manageModels'));
         return [];
       }
       const results = await vscode.window.withProgress(

@@ -19,7 +19,7 @@ describe('protocol: messages between the host and the webview', () => {
       { type: 'ready' }, { type: 'send', text: 'hi' }, { type: 'stop' }, { type: 'regenerate' }, { type: 'newChat' }, { type: 'showHistory' },
       { type: 'openChat', chatId: 'c' }, { type: 'deleteChat', chatId: 'c' }, { type: 'selectModel', modelId: 'm' },
       { type: 'attachActiveFile' }, { type: 'removeAttachment', index: 0 }, { type: 'codeAction', action: 'apply', code: 'x' },
-      { type: 'openLink', href: 'https://example.com' }, { type: 'openSettings' }, { type: 'setApiKey' },
+      { type: 'openLink', href: 'https://example.com' }, { type: 'openSettings' }, { type: 'setApiKey' }, { type: 'manageModels' },
       { type: 'log', level: 'warn', message: 'm' },
     ];
     for (const message of messages) assert.deepStrictEqual(parseWebviewMessage(message), { ok: true, message });

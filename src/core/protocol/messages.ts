@@ -62,5 +62,7 @@ export type WebviewMessage =
   | { type: 'openLink'; href: string }
   | { type: 'openSettings' }
   | { type: 'setApiKey' }
+  /** Run "Baton: Manage Models" (the empty state's first step). */
+  | { type: 'manageModels' }
   /** Something the webview wants in Baton's log (a dropped message, a render failure). */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -106,6 +106,7 @@ const webviewMessage = tagged<WebviewMessage>({
   openLink: object({ type: literal('openLink'), href: string(8192) }),
   openSettings: object({ type: literal('openSettings') }),
   setApiKey: object({ type: literal('setApiKey') }),
+  manageModels: object({ type: literal('manageModels') }),
   log: object({ type: literal('log'), level: literal('info', 'warn', 'error'), message: string(10_000) }),
 });
 

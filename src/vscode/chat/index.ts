@@ -58,6 +58,9 @@ export function registerChat(context: vscode.ExtensionContext, session: BatonSes
       case 'setApiKey':
         await vscode.commands.executeCommand('baton.setApiKey');
         return;
+      case 'manageModels':
+        await vscode.commands.executeCommand('baton.manageModels');
+        return;
       case 'log':
         log[message.level](`chat webview: ${message.message}`);
         return;

@@ -18,7 +18,9 @@ import { openWorkbench, resetWorkbench } from './workbench.mjs';
 /**
  * Call inside describe(): starts the editor and browser in before() and opens the workbench.
  * The returned object is filled in before the first test runs.
- * @param {import('./editor.mjs').EditorOptions & { openWorkbench?: boolean }} [options]
+ * @param {import('./editor.mjs').EditorOptions & { openWorkbench?: boolean,
+ *          extraVsix?: string[] | (() => string[]) }} [options]  extraVsix: VSIX files installed beside
+ *          Baton's (a function is called in before(), so it may build them)
  * @returns {EditorFixture}
  */
 export function useEditor(options = {}) {
@@ -28,7 +30,9 @@ export function useEditor(options = {}) {
     this.timeout(180_000);
     const vsix = options.installVsix ?? process.env.BATON_VSIX;
     if (!vsix || vsix.length === 0) throw new Error('no VSIX: run through test/e2e/run-ui-suite.mjs or set BATON_VSIX');
-    fixture.editor = await startEditor({ name: 'ui', ...options, installVsix: vsix });
+    // extraVsix: more extensions installed beside Baton (a test fixture that uses Baton's API, ...).
+    const extra = typeof options.extraVsix === 'function' ? options.extraVsix() : options.extraVsix ?? [];
+    fixture.editor = await startEditor({ name: 'ui', ...options, installVsix: [vsix, ...extra].flat() });
     fixture.browser = await launchBrowser();
     fixture.page = fixture.browser.page;
     fixture.page.on('console', (msg) => fixture.consoleLines.push(`[${msg.type()}] ${msg.text()}`));
