@@ -1,10 +1,12 @@
 import type { ChatRequest } from '../chat';
+import { isRepetition } from './seamText';
 
 /**
  * How an attempt asks its model for text.
  * - `fresh`: the original request.
  * - `prefill`: the partial answer as a trailing assistant message, which the model continues.
- * - `instruction`: the partial answer as an assistant turn, then a user turn asking to continue it.
+ * - `instruction`: the partial answer as an assistant turn, then a user turn asking to continue it
+ *   and to begin by repeating its last line (the anchor) verbatim.
  * - `restart`: the original request again; the user's partial answer is discarded.
  */
 export type AttemptForm = 'fresh' | 'prefill' | 'instruction' | 'restart';
@@ -12,19 +14,73 @@ export type AttemptForm = 'fresh' | 'prefill' | 'instruction' | 'restart';
 /**
  * The request that carries an answer on to another model. The user's system prompt is passed
  * through untouched: the continuation instruction is a user turn, so it never overrides a persona.
- * A prefill never ends in whitespace (Anthropic rejects that); the seam stitcher restores it.
+ *
+ * Both forms show the backup the partial without its trailing whitespace (Anthropic rejects a
+ * prefill that ends in whitespace, and one rule for both forms keeps the seam knowable): whatever
+ * the backup writes follows the partial's last visible character, and the seam stitcher reconciles
+ * its leading whitespace with the whitespace the user already has.
  */
 export function continuationRequest(original: ChatRequest, partial: string, form: AttemptForm, prompt: string): ChatRequest {
+  const shown = partial.trimEnd();
   switch (form) {
     case 'fresh':
     case 'restart':
       return original;
     case 'prefill':
-      return { ...original, messages: [...original.messages, { role: 'assistant', content: partial.trimEnd() }] };
+      return { ...original, messages: [...original.messages, { role: 'assistant', content: shown }] };
     case 'instruction':
       return {
         ...original,
-        messages: [...original.messages, { role: 'assistant', content: partial }, { role: 'user', content: prompt }],
+        messages: [
+          ...original.messages,
+          { role: 'assistant', content: shown },
+          { role: 'user', content: `${prompt}\n\n${anchorInstruction(seamAnchor(partial))}` },
+        ],
       };
   }
+}
+
+/** The anchor should hold at least this many visible characters, so it is unlikely to be genuine text. */
+const ANCHOR_MIN_VISIBLE = 16;
+const ANCHOR_MAX_LINES = 3;
+/** A longer last line is cut to about this many characters, at a word break where there is one. */
+const ANCHOR_MAX = 100;
+const ANCHOR_TAIL = 60;
+
+/**
+ * The text the backup is asked to repeat before it continues: the end of the partial (without
+ * trailing whitespace), from the start of its last line, extended to earlier lines while it is
+ * short or repetitive (a line of `0, 0, 0` or `====` could just as well be new text), and cut to
+ * its last words when the line is long. The stitcher computes the same anchor from the same partial.
+ */
+export function seamAnchor(partial: string): string {
+  const shown = partial.trimEnd();
+  let start = shown.lastIndexOf('\n') + 1;
+  for (let lines = 1; start > 0 && lines < ANCHOR_MAX_LINES; lines++) {
+    const anchor = shown.slice(start);
+    if (visible(anchor) >= ANCHOR_MIN_VISIBLE && !isRepetition(anchor.trimStart())) break;
+    start = shown.lastIndexOf('\n', start - 2) + 1;
+  }
+  if (shown.length - start > ANCHOR_MAX) {
+    start = shown.length - ANCHOR_TAIL;
+    const space = shown.slice(start, shown.length - ANCHOR_MIN_VISIBLE).search(/\s/);
+    start = space >= 0 ? start + space + 1 : start;
+    if (/[\uDC00-\uDFFF]/.test(shown[start])) start--;
+  }
+  return shown.slice(start);
+}
+
+function visible(text: string): number {
+  return text.replace(/\s/g, '').length;
+}
+
+/**
+ * The part of the continuation instruction that asks for the anchor. It follows the configurable
+ * prompt, as its own paragraph, so a custom prompt keeps working.
+ */
+export function anchorInstruction(anchor: string): string {
+  return 'So that the two parts join exactly, begin your reply by repeating, character for character, '
+    + 'the end of your previous reply: the text between <end_of_previous_reply> and </end_of_previous_reply> '
+    + 'below, without those tags. Then go straight on from where it ends, as if there had been no interruption.\n'
+    + `<end_of_previous_reply>${anchor}</end_of_previous_reply>`;
 }
