@@ -59,7 +59,9 @@ export function seamAnchor(partial: string): string {
   for (let lines = 1; start > 0 && lines < ANCHOR_MAX_LINES; lines++) {
     const anchor = shown.slice(start);
     if (visible(anchor) >= ANCHOR_MIN_VISIBLE && !isRepetition(anchor.trimStart())) break;
-    start = shown.lastIndexOf('\n', start - 2) + 1;
+    const previous = previousLineStart(shown, start);
+    if (previous === undefined) break;
+    start = previous;
   }
   if (shown.length - start > ANCHOR_MAX) {
     start = shown.length - ANCHOR_TAIL;
@@ -68,6 +70,16 @@ export function seamAnchor(partial: string): string {
     if (/[\uDC00-\uDFFF]/.test(shown[start])) start--;
   }
   return shown.slice(start);
+}
+
+/** The start of the nearest non-blank line above the line that starts at `start`. */
+function previousLineStart(text: string, start: number): number | undefined {
+  for (let end = start - 1; end > 0;) {
+    const from = text.lastIndexOf('\n', end - 1) + 1;
+    if (text.slice(from, end).trim()) return from;
+    end = from - 1;
+  }
+  return undefined;
 }
 
 function visible(text: string): number {

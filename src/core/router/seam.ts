@@ -170,12 +170,20 @@ export class SeamStitcher {
     if (body.startsWith(this.anchorBody)) return { at: lead + this.anchorBody.length, restated: true, notes: [] };
     if (!final && this.anchorBody.startsWith(body)) return undefined;
 
+    const line = this.echoedLine(held, lead);
+    if (line !== undefined && this.trailing.includes('\n')) {
+      return { at: lead + line.length, restated: true, notes: [this.noAnchor(`it restated the last line, ${quote(line)}; dropped it`)] };
+    }
+
     const window = this.searchWindow();
     const folded = new Folded(body);
     if (!final && window.folded.text.includes(folded.text)) return undefined;
 
+    const indented = lead > pos;
     const exact = longestSuffixPrefix(window.text, body);
-    if (exact >= 2) {
+    if (exact >= 2 && indented && !atLineStart(window.text, window.text.length - exact)) {
+      // Text after indentation restates a whole line, or it is new: " 0, 0" after "[0, 0," is new.
+    } else if (exact >= 2) {
       if (plausibleRepeat(window.text, exact)) {
         return { at: lead + exact, restated: true, notes: [this.noAnchor(`it began with the last ${exact} characters of the answer, ${quote(body.slice(0, exact))}; dropped them`)] };
       }
@@ -186,15 +194,30 @@ export class SeamStitcher {
     const matched = longestSuffixPrefix(window.folded.text, folded.text);
     if (matched >= 2) {
       const start = window.folded.at[window.folded.text.length - matched];
-      const lineStart = window.text.lastIndexOf('\n', start - 1) + 1;
-      const atLineStart = !/\S/.test(window.text.slice(lineStart, start)) || start === window.anchorStart;
-      if (atLineStart && !isRepetition(folded.text.slice(0, matched))) {
+      if ((atLineStart(window.text, start) || start === window.anchorStart) && !isRepetition(folded.text.slice(0, matched))) {
         const last = folded.at[matched - 1];
         const end = last + (isHighSurrogate(body.charCodeAt(last)) ? 2 : 1);
         return { at: lead + end, restated: true, notes: [this.noAnchor(`it restated ${quote(body.slice(0, end))} (matched ignoring case and whitespace); dropped it`)] };
       }
     }
+    if (line !== undefined) {
+      return { at: pos, restated: false, notes: [this.noAnchor(`it began with ${quote(line)}, the last line again or its genuine continuation (too short to tell); kept it, so it may show twice`)] };
+    }
     return { at: pos, restated: false, notes: [this.noAnchor('taken as the exact continuation')] };
+  }
+
+  /**
+   * The reply's first line when it is the partial's last line again (ignoring case and whitespace).
+   * When the user's partial ends with a line break, the backup (shown the partial without it) can
+   * only have restated that line, however short or repetitive it is; otherwise the reply may also
+   * genuinely continue the line ("}" then "}").
+   */
+  private echoedLine(held: string, lead: number): string | undefined {
+    const end = held.indexOf('\n', lead);
+    if (end < 0) return undefined;
+    const line = held.slice(lead, end).trimEnd();
+    const last = this.shown.slice(this.shown.lastIndexOf('\n') + 1).trimStart();
+    return line === last || new Folded(line).text === new Folded(last).text ? line : undefined;
   }
 
   private searchWindow(): { text: string; folded: Folded; anchorStart: number } {
@@ -216,6 +239,11 @@ function horizontalSpace(text: string, from: number): number {
   let i = from;
   while (i < text.length && !isBreak(text[i]) && /\s/.test(text[i])) i++;
   return i;
+}
+
+/** Whether only indentation comes before `index` on its line. */
+function atLineStart(text: string, index: number): boolean {
+  return !/\S/.test(text.slice(text.lastIndexOf('\n', index - 1) + 1, index));
 }
 
 function isBreak(char: string): boolean {
