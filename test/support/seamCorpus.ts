@@ -56,17 +56,21 @@ export const CUT_CLASSES: CutClass[] = [
       return undefined;
     },
   },
-  { name: 'right after a fence opener', find: (t) => firstMatch(t, /^```\w+(?=\n)/m, (m) => m.index + m[0].length) },
-  { name: 'right before a closer', find: (t) => firstMatch(t, /\n[ \t]+(?=[}\])])/, (m) => m.index + m[0].length) },
-  { name: 'right after a closer', find: (t) => firstMatch(t, /\n[ \t]*[}\])]+\)?;?(?=\n)/, (m) => m.index + m[0].length) },
+  { name: 'right after a fence opener', find: (t) => firstMatch(t, /^[ \t]*```\w+(?=\n)/m, (m) => m.index + m[0].length) },
+  {
+    name: 'right before a closer',
+    find: (t) => firstMatch(t, /\n[ \t]+(?=[}\])])/, (m) => m.index + m[0].length) ?? firstMatch(t, /[^\s([{](?=[}\])])/, (m) => m.index + 1),
+  },
+  { name: 'right after a closer', find: (t) => firstMatch(t, /[}\])]+;?(?=\n)/, (m) => m.index + m[0].length) },
+  { name: 'right after a line that is only closers', find: (t) => firstMatch(t, /\n[ \t]*[}\])]+\)?;?(?=\n)/, (m) => m.index + m[0].length) },
   {
     name: 'right before a closing fence',
     find: (t) => {
-      for (let i = t.indexOf('```\n', 4); i > 0; i = t.indexOf('```\n', i + 1)) if (t[i - 1] === '\n' && openFenceAt(t.slice(0, i))) return i;
+      for (const m of t.matchAll(/\n[ \t]*(?=```\n)/g)) if (openFenceAt(t.slice(0, m.index + 1))) return m.index + m[0].length;
       return undefined;
     },
   },
-  { name: 'inside repetitive data', find: (t) => firstMatch(t, /(0, ){3,}0|={6,}/, (m) => m.index + Math.floor(m[0].length / 2)) },
+  { name: 'inside repetitive data', find: (t) => firstMatch(t, /(0, ){3,}0|={6,}|-{6,}/, (m) => m.index + Math.floor(m[0].length / 2)) },
   { name: 'inside CJK text', find: (t) => firstMatch(t, /\p{Script=Han}{6,}/u, (m) => m.index + 3) },
   {
     name: 'right after an emoji',

@@ -18,8 +18,8 @@ const DIRECTIONS: [ProviderName, ProviderName][] = [['openai', 'anthropic'], ['a
  * the answer with the repeat inserted at the seam, nothing lost, and a warning that says so.
  */
 const AMBIGUOUS = new Map<string, string>([
-  ['json | right after a closer | restarts the current line', 'a one-character line "}" restated, or a genuine "}}"'],
-  ['json | right after a closer | reopens the code fence and restarts the line', 'the same "}" line, after a reopened fence'],
+  ['json | right after a line that is only closers | restarts the current line', 'a one-character line "}" restated, or a genuine "}}"'],
+  ['json | right after a line that is only closers | reopens the code fence and restarts the line', 'the same "}" line, after a reopened fence'],
   ['markdown | inside repetitive data | restarts the current line', 'a "=====" underline restated, or continued'],
   ['python | inside repetitive data | repeats the last 12 characters first', 'twelve "=" repeated, or twelve more'],
 ]);

@@ -144,24 +144,26 @@ export const PREAMBLE_MAX = 160;
 const PREAMBLE_WORDS = /continu|left off|pick(?:ing|ed)? up|resum|\bthe rest\b|rest of|remainder|carry(?:ing)? on|where (?:i|we|it) (?:left|stopped)|cut off|here(?:'s|’s| is)|继续|接着|続け|続き|계속/i;
 const PREAMBLE_SHAPE = /(?:[:：…]|\.\.\.)\s*$|^\s*[([*_].*[)\]*_]\s*$/u;
 
+/** Prose that opens like an aside: a capital, a bracket, emphasis, an ellipsis or CJK, and no code punctuation. */
+function asideProse(line: string): boolean {
+  return (/^[\p{Lu}([*_.…]/u.test(line) || IDEOGRAPHIC.test(line[0] ?? ''))
+    && /^[\p{L}\p{M}\p{N}\s'’",!.…*_()[\]—–-]*[:：]?\s*$/u.test(line);
+}
+
 /**
  * Whether a whole first line is a model's aside rather than answer text ("Continuing from where I
- * left off:", "(continued)", "继续："): short, about continuing, and shaped as a lead-in.
+ * left off:", "(continued)", "继续："): short prose, about continuing, and shaped as a lead-in.
  */
 export function isPreamble(line: string): boolean {
-  return line.length <= PREAMBLE_MAX && PREAMBLE_WORDS.test(line) && PREAMBLE_SHAPE.test(line);
+  return line.length <= PREAMBLE_MAX && asideProse(line) && PREAMBLE_WORDS.test(line) && PREAMBLE_SHAPE.test(line);
 }
 
 /**
  * Whether an incomplete first line could still become a preamble, so that it is worth waiting for
- * its end: prose that opens like an aside (a capital, a bracket, an ellipsis or CJK), and either
- * already about continuing or still short enough to become so.
+ * its end: aside-like prose, either already about continuing or still short enough to become so.
  */
 export function couldBePreamble(partialLine: string): boolean {
-  const about = PREAMBLE_WORDS.test(partialLine);
-  return partialLine.length <= (about ? PREAMBLE_MAX : 40)
-    && (about || /^[\p{Lu}([*_.…]/u.test(partialLine) || IDEOGRAPHIC.test(partialLine[0]))
-    && /^[\p{L}\p{M}\p{N}\s'’",!.…*_()[\]—–-]*[:：]?$/u.test(partialLine);
+  return partialLine.length <= (PREAMBLE_WORDS.test(partialLine) ? PREAMBLE_MAX : 40) && asideProse(partialLine);
 }
 
 /** The whitespace at the very start of a text. */
