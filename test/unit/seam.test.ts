@@ -154,7 +154,8 @@ describe('seam stitching', () => {
     it('is the last line, extended while it is short or repetitive, and cut when it is long', () => {
       assert.equal(seamAnchor('intro\nThe failure is a reset, stall or in-ba'), 'The failure is a reset, stall or in-ba');
       assert.equal(seamAnchor('def f(x):\n    s = 0\n    return s\n\n'), 'def f(x):\n    s = 0\n    return s');
-      assert.equal(seamAnchor('[\n  0, 0, 0, 0, 0, 0,\n  0, 0, 0, 0, 0, 0,\n  0, 0'), '  0, 0, 0, 0, 0, 0,\n  0, 0, 0, 0, 0, 0,\n  0, 0');
+      assert.equal(seamAnchor('x = [\n  0, 0, 0, 0, 0, 0,\n  0, 0, 0, 0, 0, 0,\n  0, 0'), 'x = [\n  0, 0, 0, 0, 0, 0,\n  0, 0, 0, 0, 0, 0,\n  0, 0', 'rows like the ones above are no anchor');
+      assert.equal(seamAnchor('intro\n\n  {\n'), 'intro\n\n  {', 'blank lines are passed over');
       const long = `${'word '.repeat(40)}end`;
       const anchor = seamAnchor(long);
       assert.ok(long.endsWith(anchor) && anchor.length <= 60 && anchor.startsWith('word'), anchor);

@@ -22,6 +22,11 @@ const AMBIGUOUS = new Map<string, string>([
   ['json | right after a line that is only closers | reopens the code fence and restarts the line', 'the same "}" line, after a reopened fence'],
   ['markdown | inside repetitive data | restarts the current line', 'a "=====" underline restated, or continued'],
   ['python | inside repetitive data | repeats the last 12 characters first', 'twelve "=" repeated, or twelve more'],
+  ['json | right before a closer | repeats the last 12 characters first', '"0, 0, 0, 1]": short text without letters'],
+  ['json | right after a closer | repeats the last 12 characters first', '"0, 0, 0, 1]": short text without letters'],
+  ['json | inside repetitive data | repeats the last 12 characters first', '"0, 0, 0, 0,": short text without letters'],
+  ['typescript | right after a line that is only closers | repeats the last 12 characters first', '"});" lines: short text without letters'],
+  ['typescript | right before a closing fence | repeats the last 12 characters first', '"});" lines: short text without letters'],
 ]);
 
 describe('seam corpus: every answer, cut and backup behaviour, across protocols', () => {

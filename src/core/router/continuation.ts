@@ -42,34 +42,59 @@ export function continuationRequest(original: ChatRequest, partial: string, form
 
 /** The anchor should hold at least this many visible characters, so it is unlikely to be genuine text. */
 const ANCHOR_MIN_VISIBLE = 16;
-const ANCHOR_MAX_LINES = 3;
-/** A longer last line is cut to about this many characters, at a word break where there is one. */
-const ANCHOR_MAX = 100;
+const ANCHOR_MAX_LINES = 4;
+/** The longest anchor; beyond it, the anchor starts at a word break inside its first line. */
+const ANCHOR_MAX = 160;
+/** How far back an anchor must not occur again: a reply that restates this much could start with it. */
+const UNIQUE_WITHIN = 8192;
+/** A last line longer than ANCHOR_MAX is cut to about this many characters. */
 const ANCHOR_TAIL = 60;
 
 /**
  * The text the backup is asked to repeat before it continues: the end of the partial (without
  * trailing whitespace), from the start of its last line, extended to earlier lines while it is
- * short or repetitive (a line of `0, 0, 0` or `====` could just as well be new text), and cut to
- * its last words when the line is long. The stitcher computes the same anchor from the same partial.
+ * short, repetitive (a line of `0, 0, 0` or `====` could just as well be new text), weak (see
+ * {@link weakAnchor}) or found earlier in the answer (a row of data like the rows above it), and
+ * cut to its last words when it grows long. The stitcher computes the same
+ * anchor from the same partial.
  */
 export function seamAnchor(partial: string): string {
   const shown = partial.trimEnd();
   let start = shown.lastIndexOf('\n') + 1;
-  for (let lines = 1; start > 0 && lines < ANCHOR_MAX_LINES; lines++) {
+  if (shown.length - start > ANCHOR_MAX) return fromWordBreak(shown, shown.length - ANCHOR_TAIL);
+  for (let lines = 1; lines < ANCHOR_MAX_LINES; lines++) {
     const anchor = shown.slice(start);
-    if (visible(anchor) >= ANCHOR_MIN_VISIBLE && !isRepetition(anchor.trimStart())) break;
+    if (visible(anchor) >= ANCHOR_MIN_VISIBLE && !isRepetition(anchor.trimStart()) && !weakAnchor(anchor) && unique(shown, anchor)) break;
     const previous = previousLineStart(shown, start);
     if (previous === undefined) break;
+    if (shown.length - previous > ANCHOR_MAX) return fromWordBreak(shown, shown.length - ANCHOR_MAX);
     start = previous;
   }
-  if (shown.length - start > ANCHOR_MAX) {
-    start = shown.length - ANCHOR_TAIL;
-    const space = shown.slice(start, shown.length - ANCHOR_MIN_VISIBLE).search(/\s/);
-    start = space >= 0 ? start + space + 1 : start;
-    if (/[\uDC00-\uDFFF]/.test(shown[start])) start--;
-  }
   return shown.slice(start);
+}
+
+/** Whether `anchor` (the end of `shown`) occurs nowhere else in the last stretch of `shown`. */
+function unique(shown: string, anchor: string): boolean {
+  const body = anchor.trimStart();
+  return shown.lastIndexOf(body, shown.length - body.length - 1) < Math.max(0, shown.length - UNIQUE_WITHIN);
+}
+
+/** `text` from the first word break at or after `from` (so the anchor starts with a whole word). */
+function fromWordBreak(text: string, from: number): string {
+  const space = text.slice(from, text.length - ANCHOR_MIN_VISIBLE).search(/\s/);
+  let start = space >= 0 ? from + space + 1 : from;
+  if (/[\uDC00-\uDFFF]/.test(text[start])) start--;
+  return text.slice(start);
+}
+
+/**
+ * Whether an anchor of several lines opens with a line that starts like its last line, as rows of
+ * data do. A backup that ignores the anchor and restarts the last line can then write text that
+ * begins with the anchor, so the stitcher cannot cut on it with certainty.
+ */
+export function weakAnchor(anchor: string): boolean {
+  const lines = anchor.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.length > 1 && lines[0].startsWith(lines[lines.length - 1]);
 }
 
 /** The start of the nearest non-blank line above the line that starts at `start`. */

@@ -39,10 +39,10 @@
  *   anchor: it is dropped.
  * - A backup that reformats what it restates beyond case and whitespace: the restatement is shown.
  */
-import { seamAnchor } from './continuation';
+import { seamAnchor, weakAnchor } from './continuation';
 import {
-  couldBeFenceLine, couldBePreamble, fenceLine, Folded, isPreamble, isRepetition, leadingSpace,
-  longestSuffixPrefix, OpenFence, openFenceAt, plausibleRepeat, quote, seamWhitespace,
+  couldBeFenceLine, couldBePreamble, fenceLine, Folded, hasLetters, isPreamble, isRepetition, leadingSpace,
+  longestSuffixPrefix, OpenFence, openFenceAt, plausibleRepeat, quote, repeatedBefore, seamWhitespace, startsLine,
 } from './seamText';
 
 /** How the backup was asked to go on: see {@link SeamStitcher}. */
@@ -70,6 +70,8 @@ export class SeamStitcher {
   private readonly shown: string;
   private readonly trailing: string;
   private readonly anchorBody: string;
+  /** Whether a reply that starts with the anchor can only be the backup repeating it (see `weakAnchor`). */
+  private readonly anchorSure: boolean;
   private readonly anchorStart: number;
   private readonly fence: OpenFence | undefined;
   private window: { text: string; folded: Folded; anchorStart: number } | undefined;
@@ -87,6 +89,7 @@ export class SeamStitcher {
     this.trailing = partial.slice(this.shown.length);
     const anchor = form === 'instruction' ? seamAnchor(partial) : '';
     this.anchorBody = anchor.replace(/^[ \t]+/, '');
+    this.anchorSure = !weakAnchor(anchor);
     this.anchorStart = this.shown.length - this.anchorBody.length;
     this.fence = form === 'instruction' ? openFenceAt(partial) : undefined;
   }
@@ -130,14 +133,15 @@ export class SeamStitcher {
     const lead = horizontalSpace(held, 0);
     if (lead === held.length) return final ? { at: 0, restated: false, notes: [] } : undefined;
     if (isBreak(held[lead])) return { at: 0, restated: false, notes: [this.noAnchor('it began on a new line; taken as the exact continuation')] };
-    if (held.startsWith(this.anchorBody, lead)) return { at: lead + this.anchorBody.length, restated: true, notes: [] };
+    if (this.anchorSure && held.startsWith(this.anchorBody, lead)) return { at: lead + this.anchorBody.length, restated: true, notes: [] };
     if (!final && this.anchorBody.startsWith(held.slice(lead))) return undefined;
 
     const notes: string[] = [];
     let pos = 0;
-    const first = lineAt(held, lead);
-    if (first.end < 0 && !final && couldBePreamble(first.text)) return undefined;
-    if (isPreamble(first.text) && (first.end >= 0 || final)) {
+    // A preamble opens the reply; text after a space is the answer going on.
+    const first = lead === 0 ? lineAt(held, 0) : { text: '', end: -1 };
+    if (first.end < 0 && !final && first.text && couldBePreamble(first.text)) return undefined;
+    if (first.text && isPreamble(first.text) && (first.end >= 0 || final)) {
       pos = first.end < 0 ? held.length : skipBlankLine(held, first.end);
       if (pos === held.length && !final) return undefined;
       notes.push(`seam: dropped the backup's preamble ${quote(first.text)}`);
@@ -167,57 +171,74 @@ export class SeamStitcher {
     if (lead === held.length) return final ? { at: pos, restated: false, notes: [] } : undefined;
     if (isBreak(held[lead])) return { at: pos, restated: false, notes: [] };
     const body = held.slice(lead);
-    if (body.startsWith(this.anchorBody)) return { at: lead + this.anchorBody.length, restated: true, notes: [] };
+    if (this.anchorSure && body.startsWith(this.anchorBody)) return { at: lead + this.anchorBody.length, restated: true, notes: [] };
     if (!final && this.anchorBody.startsWith(body)) return undefined;
-
-    const line = this.echoedLine(held, lead);
-    if (line !== undefined && this.trailing.includes('\n')) {
-      return { at: lead + line.length, restated: true, notes: [this.noAnchor(`it restated the last line, ${quote(line)}; dropped it`)] };
-    }
 
     const window = this.searchWindow();
     const folded = new Folded(body);
     if (!final && window.folded.text.includes(folded.text)) return undefined;
 
-    const indented = lead > pos;
-    const exact = longestSuffixPrefix(window.text, body);
-    if (exact >= 2 && indented && !atLineStart(window.text, window.text.length - exact)) {
-      // Text after indentation restates a whole line, or it is new: " 0, 0" after "[0, 0," is new.
-    } else if (exact >= 2) {
+    const kept = (what: string, why: string): Alignment =>
+      ({ at: pos, restated: false, notes: [this.noAnchor(`it began with ${quote(what)}, which may repeat the end of the answer (${why}); kept it, so it may show twice`)] });
+    const restart = this.lineRestart(held, lead, lead > pos, folded, final);
+    let exact = longestSuffixPrefix(window.text, body);
+    // After indentation, only a whole line is restated: " 0, 0" after "[0, 0," is new text.
+    if (lead > pos && !startsLine(window.text, window.text.length - exact)) exact = 0;
+    if (exact >= 2 && exact > (restart?.length ?? 0)) {
+      if (plausibleRepeat(window.text, exact) && restart) {
+        // The reply also reads as the last line restarted and continued like the lines before it
+        // (rows of data): dropping the longer repeat could delete a genuine row, so drop less.
+        const what = restart.sure ? 'the restarted last line' : 'nothing';
+        return { at: restart.sure ? restart.end : pos, restated: restart.sure, notes: [this.noAnchor(`it began with ${quote(body.slice(0, exact))}, either the last ${exact} characters again or the last line restarted and continued like the lines before it; dropped ${what}, so text may show twice`)] };
+      }
       if (plausibleRepeat(window.text, exact)) {
         return { at: lead + exact, restated: true, notes: [this.noAnchor(`it began with the last ${exact} characters of the answer, ${quote(body.slice(0, exact))}; dropped them`)] };
       }
-      const why = isRepetition(body.slice(0, exact)) ? 'the text there is repetitive' : 'too short to tell';
-      return { at: pos, restated: false, notes: [this.noAnchor(`it began with ${quote(body.slice(0, exact))}, which may repeat the end of the answer (${why}); kept it, so it may show twice`)] };
+      return kept(body.slice(0, exact), isRepetition(body.slice(0, exact)) || repeatedBefore(window.text, exact) ? 'the text there is repetitive' : 'too short to tell');
+    }
+    if (exact === 1 && !restart) return kept(body.slice(0, 1), 'too short to tell');
+    if (restart) {
+      if (restart.sure) return { at: restart.end, restated: true, notes: [this.noAnchor(`it restarted the last line, ${quote(held.slice(lead, restart.end))}${restart.why}; dropped that`)] };
+      return kept(held.slice(lead, restart.end), restart.why);
     }
 
     const matched = longestSuffixPrefix(window.folded.text, folded.text);
     if (matched >= 2) {
       const start = window.folded.at[window.folded.text.length - matched];
-      if ((atLineStart(window.text, start) || start === window.anchorStart) && !isRepetition(folded.text.slice(0, matched))) {
+      const region = folded.text.slice(0, matched);
+      if ((startsLine(window.text, start) || start === window.anchorStart) && !isRepetition(region) && hasLetters(region)) {
         const last = folded.at[matched - 1];
         const end = last + (isHighSurrogate(body.charCodeAt(last)) ? 2 : 1);
         return { at: lead + end, restated: true, notes: [this.noAnchor(`it restated ${quote(body.slice(0, end))} (matched ignoring case and whitespace); dropped it`)] };
       }
     }
-    if (line !== undefined) {
-      return { at: pos, restated: false, notes: [this.noAnchor(`it began with ${quote(line)}, the last line again or its genuine continuation (too short to tell); kept it, so it may show twice`)] };
-    }
     return { at: pos, restated: false, notes: [this.noAnchor('taken as the exact continuation')] };
   }
 
   /**
-   * The reply's first line when it is the partial's last line again (ignoring case and whitespace).
-   * When the user's partial ends with a line break, the backup (shown the partial without it) can
-   * only have restated that line, however short or repetitive it is; otherwise the reply may also
-   * genuinely continue the line ("}" then "}").
+   * Whether the reply at `lead` starts with the partial's whole last line again (ignoring case and
+   * whitespace), and how sure that is a restart rather than genuine text. It is sure when the user
+   * already has the line break after that line (the backup, shown the partial without it, can only
+   * have written the line again) or when the backup indented it (genuine text would not put
+   * indentation mid-line); otherwise only when the line is long enough and not repetitive. Never
+   * when the line before is the same line: then a repeat is as likely as a genuine next line.
    */
-  private echoedLine(held: string, lead: number): string | undefined {
-    const end = held.indexOf('\n', lead);
-    if (end < 0) return undefined;
-    const line = held.slice(lead, end).trimEnd();
-    const last = this.shown.slice(this.shown.lastIndexOf('\n') + 1).trimStart();
-    return line === last || new Folded(line).text === new Folded(last).text ? line : undefined;
+  private lineRestart(held: string, lead: number, indented: boolean, folded: Folded, final: boolean): { end: number; length: number; sure: boolean; why: string } | undefined {
+    const line = this.shown.slice(this.shown.lastIndexOf('\n') + 1).trimStart();
+    const target = new Folded(line).text;
+    if (!target || !folded.text.startsWith(target)) return undefined;
+    const last = lead + folded.at[target.length - 1];
+    const end = last + (isHighSurrogate(held.charCodeAt(last)) ? 2 : 1);
+    const length = end - lead;
+    if (repeatedBefore(this.shown, line.length)) return { end, length, sure: false, why: 'the line before is the same' };
+    const after = /^[^\S\n]*(\n|$)/.exec(held.slice(end));
+    const lineEnds = after !== null && (after[1] === '\n' || final);
+    // The user has the line break after that line, so the line was whole: text that goes on along it is no restart.
+    if (this.trailing.includes('\n') && !lineEnds) return undefined;
+    const how = held.startsWith(line, lead) ? '' : ' (matched ignoring case and whitespace)';
+    if (this.trailing.includes('\n') || indented) return { end, length, sure: true, why: how };
+    if (line.length >= 2 && !isRepetition(line) && hasLetters(line) && !how) return { end, length, sure: true, why: '' };
+    return { end, length, sure: false, why: isRepetition(line) || !hasLetters(line) ? 'the text there is repetitive' : 'too short to tell' };
   }
 
   private searchWindow(): { text: string; folded: Folded; anchorStart: number } {
@@ -239,11 +260,6 @@ function horizontalSpace(text: string, from: number): number {
   let i = from;
   while (i < text.length && !isBreak(text[i]) && /\s/.test(text[i])) i++;
   return i;
-}
-
-/** Whether only indentation comes before `index` on its line. */
-function atLineStart(text: string, index: number): boolean {
-  return !/\S/.test(text.slice(text.lastIndexOf('\n', index - 1) + 1, index));
 }
 
 function isBreak(char: string): boolean {

@@ -41,9 +41,54 @@ export function isRepetition(text: string): boolean {
   return period < text.length && text.length % period === 0;
 }
 
+/**
+ * Whether the last `k` characters of `text` are whole lines right after the same lines, indentation
+ * included (a row of data after an identical row; "});" after "  });" is nesting, not a row). A backup that writes them once more may be restating them or
+ * writing the next identical row.
+ */
+export function repeatedBefore(text: string, k: number): boolean {
+  const start = text.length - k;
+  if (!text.slice(start).trim() || !startsLine(text, start)) return false;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lines = text.slice(lineStart);
+  const before = text.slice(0, lineStart).trimEnd();
+  const at = before.length - lines.length;
+  return before.endsWith(lines) && (at === 0 || before[at - 1] === '\n');
+}
+
+/** How much of each side of the join {@link continuesPattern} compares. */
+const JUNCTION = 6;
+
+/**
+ * Whether the text already shows its own ending followed by the start of its last `k` characters:
+ * then those characters, written again, may be the pattern going on (the next row of zeros after
+ * "[0") as much as a restatement.
+ */
+export function continuesPattern(text: string, k: number): boolean {
+  const start = text.length - k;
+  const junction = text.slice(Math.max(0, text.length - JUNCTION)) + text.slice(start, start + JUNCTION);
+  return text.lastIndexOf(junction, text.length - junction.length - 1) >= 0;
+}
+
+/** Whether only indentation comes before `index` on its line. */
+export function startsLine(text: string, index: number): boolean {
+  return !/\S/.test(text.slice(text.lastIndexOf('\n', index - 1) + 1, index));
+}
+
 /** Repeats at least this long count even when they start mid-word. */
 const SURE_OVERLAP = 12;
 const BREAK = /[\s\p{P}\p{S}]/u;
+const LETTER = /\p{L}/u;
+
+/** Whether `text` has letters: text without them is data (numbers, brackets, rules). */
+export function hasLetters(text: string): boolean {
+  return LETTER.test(text);
+}
+
+/** Whether `text` starts with two or more of its own last characters. */
+function selfOverlaps(text: string): boolean {
+  return prefixFunction(text)[text.length - 1] >= 2;
+}
 const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
@@ -51,12 +96,18 @@ const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Scr
  * plausibly a repeat rather than genuine text. A genuine continuation rarely re-types what just
  * ended, but it may start with the same letter or two, so a short overlap counts only when it is a
  * whole word or more (it starts at a word boundary, or in CJK text, where every character is one)
- * or spans a word break ("d the" after "Hand the"). A repetitive run never counts: see {@link isRepetition}.
+ * or spans a word break ("d the" after "Hand the"). Repetitive text never counts: see {@link isRepetition},
+ * {@link repeatedBefore} and {@link continuesPattern}; text without letters counts only when long
+ * and not overlapping itself.
  */
 export function plausibleRepeat(before: string, k: number): boolean {
   if (k < 2) return false;
   const start = before.length - k;
-  if (isRepetition(before.slice(start))) return false;
+  const region = before.slice(start);
+  if (isRepetition(region) || repeatedBefore(before, k) || continuesPattern(before, k)) return false;
+  // Text without letters (numbers, brackets, rules) is built from a few symbols that recur: a short
+  // match, or one that overlaps itself ("0, 0, 0," is also "0," twice), proves nothing.
+  if (!LETTER.test(region)) return k >= SURE_OVERLAP && !selfOverlaps(region);
   if (k >= SURE_OVERLAP) return true;
   const previous = before[start - 1];
   const startsWord = start === 0 || BREAK.test(previous) || BREAK.test(before[start])
@@ -141,7 +192,7 @@ export function couldBeFenceLine(partialLine: string, fence: OpenFence): boolean
 
 /** Longest line a preamble may be. */
 export const PREAMBLE_MAX = 160;
-const PREAMBLE_WORDS = /continu|left off|pick(?:ing|ed)? up|resum|\bthe rest\b|rest of|remainder|carry(?:ing)? on|where (?:i|we|it) (?:left|stopped)|cut off|here(?:'s|’s| is)|继续|接着|続け|続き|계속/i;
+const PREAMBLE_WORDS = /continu|left off|pick(?:ing|ed)? up|resum|\bthe rest\b|rest of|remainder|carry(?:ing)? on|where (?:i|we|it) (?:left|stopped)|cut off|继续|接着|続け|続き|계속/i;
 const PREAMBLE_SHAPE = /(?:[:：…]|\.\.\.)\s*$|^\s*[([*_].*[)\]*_]\s*$/u;
 
 /** Prose that opens like an aside: a capital, a bracket, emphasis, an ellipsis or CJK, and no code punctuation. */
