@@ -102,6 +102,30 @@ describe('seam stitching', () => {
       assert.match(notes.join('\n'), /ignoring case and whitespace/);
     });
 
+    it('recognises the anchor repeated with other indentation', () => {
+      const partial = 'Sum:\n\ndef total(xs):\n    s = 0\n    return s';
+      const full = `${partial}\n\nprint(total([1, 2]))`;
+      const { text, notes } = stitch(partial, 'def total(xs):\n  s = 0\n  return s\n\nprint(total([1, 2]))', 'instruction');
+      assert.equal(text, full);
+      assert.match(notes.join('\n'), /ignoring case and whitespace/);
+    });
+
+    it('does not read a code line that mentions continuing as a preamble', () => {
+      const partial = 'Try it (config: {"mode": "continue"';
+      assert.equal(stitch(partial, ': "continue"}):\n\nDone.', 'instruction').text, 'Try it (config: {"mode": "continue"}):\n\nDone.');
+      assert.equal(stitch('The team said it. ', 'Here’s what changed:\n\n- more', 'instruction').text, 'The team said it. Here’s what changed:\n\n- more');
+    });
+
+    it('never drops a genuine row of data that looks like a restatement', () => {
+      const rows = 'grid = [\n    [0, 0, 0, 0],\n    [0, 0, 0, 0],\n    [0, 0, 0, 1],\n]\n';
+      for (let cut = rows.indexOf('\n    [') + 1; cut < rows.indexOf('1],'); cut++) {
+        const partial = rows.slice(0, cut);
+        const { text, notes } = stitch(partial, exact(partial, rows), 'instruction');
+        const lossless = text === rows || (text.startsWith(partial) && text.endsWith(rows.slice(cut)) && notes.some((n) => /may show twice/.test(n)));
+        assert.ok(lossless, `cut at ${cut}: ${JSON.stringify(text)}`);
+      }
+    });
+
     it('does not trim a coincidental one-letter or mid-word overlap', () => {
       assert.equal(stitch('I said hello', 'o world', 'instruction').text, 'I said helloo world');
       assert.equal(stitch('the cat', 'at ease', 'instruction').text, 'the catat ease');

@@ -34,10 +34,11 @@ describe('seam corpus: every answer, cut and backup behaviour, across protocols'
   let cases = 0;
   let exact = 0;
   let kept = 0;
-  beforeEach(async () => {
+  // One server for all cases (each case has its own paths): starting one per case costs more than the case.
+  before(async () => {
     server = await FaultServer.start();
   });
-  afterEach(() => server.close());
+  after(() => server.close());
   after(() => console.log(`      seam corpus: ${exact} of ${cases} cases exact; ${kept} kept a possible repeat and logged it`));
 
   for (const { name: doc, text: full } of corpus()) {
@@ -51,11 +52,11 @@ describe('seam corpus: every answer, cut and backup behaviour, across protocols'
         for (const [primary, backup] of DIRECTIONS) {
           const index = cases++;
           it(`${label} | ${primary} → ${backup}`, async () => {
-            server.on('/a', failingAt(primary, full, at, index % 2 ? 'inband' : 'reset'));
-            server.on('/b', behavingBackup(backup, full, behaviour, { deltaSize: 1 + (index % 9), chunkBytes: index % 3 === 0 ? 7 : undefined }));
+            server.on(`/a${index}/`, failingAt(primary, full, at, index % 2 ? 'inband' : 'reset'));
+            server.on(`/b${index}/`, behavingBackup(backup, full, behaviour, { deltaSize: 1 + (index % 9), chunkBytes: index % 3 === 0 ? 7 : undefined }));
             const { router } = makeRouter(chainSettings(server.url, [
-              { id: 'a', protocol: primary },
-              { id: 'b', protocol: backup, prefill: behaviour.form === 'prefill' },
+              { id: `a${index}`, protocol: primary },
+              { id: `b${index}`, protocol: backup, prefill: behaviour.form === 'prefill' },
             ], { timeouts: SEAM_TIMEOUTS }));
             const result = await route(router);
             assert.equal(result.error, undefined, result.error?.message);

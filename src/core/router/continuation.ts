@@ -76,7 +76,8 @@ export function seamAnchor(partial: string): string {
 /** Whether `anchor` (the end of `shown`) occurs nowhere else in the last stretch of `shown`. */
 function unique(shown: string, anchor: string): boolean {
   const body = anchor.trimStart();
-  return shown.lastIndexOf(body, shown.length - body.length - 1) < Math.max(0, shown.length - UNIQUE_WITHIN);
+  const recent = shown.slice(Math.max(0, shown.length - UNIQUE_WITHIN));
+  return recent.lastIndexOf(body, recent.length - body.length - 1) < 0;
 }
 
 /** `text` from the first word break at or after `from` (so the anchor starts with a whole word). */

@@ -7,17 +7,18 @@
  *   therefore follows T's last visible character, and its leading whitespace is aligned on W: the
  *   user's W is authoritative, only what the backup adds to it is emitted (see `seamWhitespace`).
  * - Prefill: a prefilled model continues T exactly. Nothing is ever trimmed; only W is restored.
- * - Instruction: the backup is asked to begin by repeating an anchor verbatim (the end of T, from
- *   the start of its last line; see `seamAnchor`). When its reply starts with the anchor, the
- *   continuation is what follows it: a deterministic cut. Only when the backup does not comply does
- *   the stitcher fall back to tolerant matching, in this order:
+ * - Instruction: the backup is asked to begin by repeating an anchor verbatim (the end of T from
+ *   the start of a line, long enough and unlike the rows above it to be unique; see `seamAnchor`).
+ *   When its reply starts with the anchor, the continuation is what follows it: a deterministic
+ *   cut. Only when the backup does not comply does the stitcher fall back to tolerant matching:
  *   1. a preamble line ("Continuing from where I left off:") and its blank line are dropped;
  *   2. inside an open code fence, a reopened fence line is dropped (one with an info string always;
  *      a bare one only when a restatement follows it, since otherwise it closes the block);
- *   3. a restatement of the end of T is dropped: the anchor; else the longest overlap between the
- *      end of T and the start of the reply, exact, when it is plausibly a repeat (`plausibleRepeat`);
- *      else the same ignoring case and whitespace, when it starts at the start of a line (a line
- *      restart) or at the anchor;
+ *   3. a restatement of the end of T is dropped: the longest overlap between the end of T and the
+ *      start of the reply when it is plausibly a repeat (`plausibleRepeat`: whole words, not
+ *      repetitive, not short text without letters); or T's last line restarted (`lineRestart`),
+ *      also ignoring case and whitespace; or the same ignoring case and whitespace from a line
+ *      start or from the anchor;
  *   4. anything else is taken as the exact continuation.
  *   The reply is held back only while these could still apply: while it could still become the
  *   anchor, a preamble, a fence line, or a repeat of text in the last `WINDOW` characters of T.
@@ -25,23 +26,27 @@
  *   and every guess (any tolerant alignment, every kept possible repeat, disagreeing whitespace) is
  *   reported through `takeNotes()`, which the router logs as a warning.
  *
- * Known failure cases (each logged when it happens):
- * - A backup that ignores the anchor and repeats a run of repetitive text (`0, 0, 0`, `====`) or a
- *   short mid-word fragment: the repeat is shown, because it cannot be told from genuine text.
- * - A backup that ignores the anchor and restates more than `WINDOW` characters: shown twice.
- * - A backup that ignores the anchor and starts its reply with a line break, then restates the
- *   line: shown twice (a reply that starts on a new line is taken as a genuine continuation).
- * - A non-compliant restart of a line that was cut inside its indentation: the shown part of the
- *   indentation appears twice (an exact continuation of the indentation looks the same).
- * - Whitespace the backup writes differently from what the user has (spaces where a tab was
- *   shown): the shown whitespace stays, and only extra line breaks or indentation are added.
- * - A genuine first line that reads like a preamble ("To continue:") when the backup ignores the
- *   anchor: it is dropped.
- * - A backup that reformats what it restates beyond case and whitespace: the restatement is shown.
+ * Known failure cases when the backup ignores the anchor (each logged when it happens):
+ * - It repeats repetitive text (`0, 0, 0`, `====`, rows equal to the row above), fewer than 12
+ *   characters of text without letters (`});`, `1]`), a short mid-word fragment, or a one-character
+ *   line whose line break the user does not have yet (`}`): the repeat is shown, since it reads the
+ *   same as genuine text.
+ * - It restates several lines where the last line restarted and continued like the lines above it
+ *   reads the same (`- item two` then `- it`): the shorter reading wins, and a line may show twice.
+ * - It restates more than `WINDOW` characters, or starts its reply with a line break and then
+ *   restates: shown twice (a reply that starts on a new line is taken as a genuine continuation).
+ * - It drops the line break the user already has and writes a line equal to the last one: taken
+ *   as a restated line and dropped, unless the line above is the same too.
+ * - It writes whitespace differently from what the user has (spaces where a tab was shown): the
+ *   shown whitespace stays, and only extra line breaks or indentation are added.
+ * - Its genuine first line reads like a preamble (aside-like prose about continuing, ending in a
+ *   colon): it is dropped. It reformats what it restates beyond case and whitespace: shown twice.
+ * - In text that repeats what came before, its reply may be held back until it differs from the
+ *   last `WINDOW` characters, at most `HOLD_MAX` characters.
  */
 import { seamAnchor, weakAnchor } from './continuation';
 import {
-  couldBeFenceLine, couldBePreamble, fenceLine, Folded, hasLetters, isPreamble, isRepetition, leadingSpace,
+  couldBeFenceLine, couldBePreamble, fenceLine, fold, Folded, hasLetters, isPreamble, isRepetition, leadingSpace,
   longestSuffixPrefix, OpenFence, openFenceAt, plausibleRepeat, quote, repeatedBefore, seamWhitespace, startsLine,
 } from './seamText';
 
@@ -49,9 +54,9 @@ import {
 export type SeamForm = 'prefill' | 'instruction';
 
 /** How much of the end of the partial a restatement may come from. */
-const WINDOW = 8192;
+const WINDOW = 2048;
 /** The most text held back at the seam before deciding regardless. */
-const HOLD_MAX = WINDOW + 1024;
+const HOLD_MAX = WINDOW + 256;
 
 interface Alignment {
   /** Where in the held text the continuation proper starts. */
@@ -76,6 +81,8 @@ export class SeamStitcher {
   private readonly fence: OpenFence | undefined;
   private window: { text: string; folded: Folded; anchorStart: number } | undefined;
   private held = '';
+  /** The folded reply being compared with the end of the partial, while it might restate it. */
+  private cursor: { from: number; upTo: number; text: string; found: number } | undefined;
   private resolved = false;
   private readonly notes: string[] = [];
 
@@ -174,9 +181,9 @@ export class SeamStitcher {
     if (this.anchorSure && body.startsWith(this.anchorBody)) return { at: lead + this.anchorBody.length, restated: true, notes: [] };
     if (!final && this.anchorBody.startsWith(body)) return undefined;
 
+    if (!final && this.mayBeRestating(held, lead)) return undefined;
     const window = this.searchWindow();
     const folded = new Folded(body);
-    if (!final && window.folded.text.includes(folded.text)) return undefined;
 
     const kept = (what: string, why: string): Alignment =>
       ({ at: pos, restated: false, notes: [this.noAnchor(`it began with ${quote(what)}, which may repeat the end of the answer (${why}); kept it, so it may show twice`)] });
@@ -239,6 +246,25 @@ export class SeamStitcher {
     if (this.trailing.includes('\n') || indented) return { end, length, sure: true, why: how };
     if (line.length >= 2 && !isRepetition(line) && hasLetters(line) && !how) return { end, length, sure: true, why: '' };
     return { end, length, sure: false, why: isRepetition(line) || !hasLetters(line) ? 'the text there is repetitive' : 'too short to tell' };
+  }
+
+  /**
+   * Whether the reply from `lead` on (folded) still occurs in the end of the partial, so that it
+   * may yet turn out to restate it. Incremental: each call folds and compares only the new text,
+   * keeping the first place it occurs; the next occurrence can only be later.
+   */
+  private mayBeRestating(held: string, lead: number): boolean {
+    let cursor = this.cursor;
+    if (!cursor || cursor.from !== lead) cursor = this.cursor = { from: lead, upTo: lead, text: '', found: 0 };
+    if (cursor.found >= 0 && held.length > cursor.upTo) {
+      const window = this.searchWindow().folded.text;
+      const added = fold(held.slice(cursor.upTo));
+      const at = cursor.found + cursor.text.length;
+      cursor.text += added;
+      cursor.upTo = held.length;
+      if (!window.startsWith(added, at)) cursor.found = window.indexOf(cursor.text, cursor.found + 1);
+    }
+    return cursor.found >= 0 && cursor.text.length > 0;
   }
 
   private searchWindow(): { text: string; folded: Folded; anchorStart: number } {

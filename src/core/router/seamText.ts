@@ -126,21 +126,48 @@ export class Folded {
   readonly at: Int32Array;
 
   constructor(original: string) {
-    let text = '';
+    const chars: string[] = [];
     const at: number[] = [];
-    for (let i = 0; i < original.length;) {
-      const char = String.fromCodePoint(original.codePointAt(i)!);
-      if (!/\s/u.test(char)) {
-        const lower = char.toLowerCase();
-        const folded = lower.length === char.length ? lower : char;
-        for (let j = 0; j < folded.length; j++) at.push(i + j);
-        text += folded;
-      }
-      i += char.length;
-    }
-    this.text = text;
+    foldInto(original, 0, chars, at);
+    this.text = chars.join('');
     this.at = Int32Array.from(at);
   }
+}
+
+/** `text` without whitespace and lower-cased, as {@link Folded} does it, without the index. */
+export function fold(text: string): string {
+  const chars: string[] = [];
+  foldInto(text, 0, chars, []);
+  return chars.join('');
+}
+
+/** One pass, one code unit at a time: this runs on every piece of text held at the seam. */
+function foldInto(text: string, offset: number, chars: string[], at: number[]): void {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isSpace(code)) continue;
+    if (code < 0x80) {
+      chars.push(code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 0x20) : text[i]);
+      at.push(offset + i);
+    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const pair = text.slice(i, i + 2);
+      const lower = pair.toLowerCase();
+      chars.push(lower.length === 2 ? lower : pair);
+      at.push(offset + i, offset + i + 1);
+      i++;
+    } else {
+      const lower = text[i].toLowerCase();
+      chars.push(lower.length === 1 ? lower : text[i]);
+      at.push(offset + i);
+    }
+  }
+}
+
+/** The code units JavaScript's `\s` matches. */
+function isSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680
+    || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f
+    || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 /** A code fence that is open at the end of a text. */
@@ -153,6 +180,7 @@ export interface OpenFence {
 }
 
 const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+const FENCE_LINES = /^[ \t]*(`{3,}|~{3,})([^\n]*)$/gm;
 
 /**
  * The code fence left open at the end of `text`, if any (CommonMark rules, indentation tolerated
@@ -161,15 +189,14 @@ const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
  */
 export function openFenceAt(text: string): OpenFence | undefined {
   let open: OpenFence | undefined;
-  let start = 0;
-  for (let end = text.indexOf('\n'); end >= 0; start = end + 1, end = text.indexOf('\n', start)) {
-    const match = FENCE.exec(text.slice(start, end).replace(/\r$/, ''));
-    if (!match) continue;
+  // Only lines that look like fences are visited; the regex engine skips the rest in one pass.
+  for (const match of text.matchAll(FENCE_LINES)) {
+    if (match.index + match[0].length >= text.length) break;
     const [, run, rest] = match;
     const marker = run[0] as '`' | '~';
     if (!open) {
       if (marker === '`' && rest.includes('`')) continue;
-      open = { line: text.slice(start, end), marker, length: run.length, info: rest.trim() };
+      open = { line: match[0].replace(/\r$/, ''), marker, length: run.length, info: rest.trim() };
     } else if (marker === open.marker && run.length >= open.length && !rest.trim()) {
       open = undefined;
     }
