@@ -110,6 +110,17 @@ describe('seam stitching', () => {
       assert.match(notes.join('\n'), /ignoring case and whitespace/);
     });
 
+    it('cuts after the anchor when the backup copies its tags too', () => {
+      const partial = 'def total(xs):\n    s = 0\n    for x in x';
+      const full = `${partial}s:\n        s += x`;
+      const anchor = seamAnchor(partial);
+      for (const size of [1, 4]) {
+        assert.equal(stitch(partial, `<end_of_previous_reply>${anchor}</end_of_previous_reply>s:\n        s += x`, 'instruction', size).text, full);
+        assert.equal(stitch(partial, `<end_of_previous_reply>${anchor}s:\n        s += x`, 'instruction', size).text, full);
+      }
+      assert.equal(stitch('Use <b', 'r> tags', 'instruction').text, 'Use <br> tags', 'a reply that only starts like the tag');
+    });
+
     it('does not read a code line that mentions continuing as a preamble', () => {
       const partial = 'Try it (config: {"mode": "continue"';
       assert.equal(stitch(partial, ': "continue"}):\n\nDone.', 'instruction').text, 'Try it (config: {"mode": "continue"}):\n\nDone.');

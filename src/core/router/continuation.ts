@@ -118,7 +118,11 @@ function visible(text: string): number {
  */
 export function anchorInstruction(anchor: string): string {
   return 'So that the two parts join exactly, begin your reply by repeating, character for character, '
-    + 'the end of your previous reply: the text between <end_of_previous_reply> and </end_of_previous_reply> '
+    + `the end of your previous reply: the text between ${ANCHOR_OPEN} and ${ANCHOR_CLOSE} `
     + 'below, without those tags. Then go straight on from where it ends, as if there had been no interruption.\n'
-    + `<end_of_previous_reply>${anchor}</end_of_previous_reply>`;
+    + `${ANCHOR_OPEN}${anchor}${ANCHOR_CLOSE}`;
 }
+
+/** The tags around the anchor in the instruction (a model may copy them too; the stitcher knows). */
+export const ANCHOR_OPEN = '<end_of_previous_reply>';
+export const ANCHOR_CLOSE = '</end_of_previous_reply>';

@@ -44,7 +44,7 @@
  * - In text that repeats what came before, its reply may be held back until it differs from the
  *   last `WINDOW` characters, at most `HOLD_MAX` characters.
  */
-import { seamAnchor, weakAnchor } from './continuation';
+import { ANCHOR_CLOSE, ANCHOR_OPEN, seamAnchor, weakAnchor } from './continuation';
 import {
   couldBeFenceLine, couldBePreamble, fenceLine, fold, Folded, hasLetters, isPreamble, isRepetition, leadingSpace,
   longestSuffixPrefix, OpenFence, openFenceAt, plausibleRepeat, quote, repeatedBefore, seamWhitespace, startsLine,
@@ -145,8 +145,15 @@ export class SeamStitcher {
 
     const notes: string[] = [];
     let pos = 0;
+    const tagged = this.taggedAnchor(held, lead, final);
+    if (tagged === 'hold') return undefined;
+    if (typeof tagged === 'object') return tagged;
+    if (tagged !== undefined) {
+      pos = tagged;
+      notes.push(`seam: dropped the ${ANCHOR_OPEN} tag the backup copied`);
+    }
     // A preamble opens the reply; text after a space is the answer going on.
-    const first = lead === 0 ? lineAt(held, 0) : { text: '', end: -1 };
+    const first = lead === 0 && pos === 0 ? lineAt(held, 0) : { text: '', end: -1 };
     if (first.end < 0 && !final && first.text && couldBePreamble(first.text)) return undefined;
     if (first.text && isPreamble(first.text) && (first.end >= 0 || final)) {
       pos = first.end < 0 ? held.length : skipBlankLine(held, first.end);
@@ -170,6 +177,26 @@ export class SeamStitcher {
 
     const restated = this.restatement(held, pos, final);
     return restated && { ...restated, notes: [...notes, ...restated.notes] };
+  }
+
+  /**
+   * Some models copy the tags around the anchor as well. A reply that opens with the tag and then
+   * the anchor is as certain as the anchor alone (more: the tag cannot be genuine text), so the
+   * cut goes after the anchor and its closing tag. When the anchor inside does not match, the
+   * position after the tag is returned, for tolerant matching from there.
+   */
+  private taggedAnchor(held: string, lead: number, final: boolean): Alignment | number | 'hold' | undefined {
+    if (!held.startsWith(ANCHOR_OPEN, lead)) return !final && ANCHOR_OPEN.startsWith(held.slice(lead)) ? 'hold' : undefined;
+    const start = horizontalSpace(held, lead + ANCHOR_OPEN.length);
+    if (held.startsWith(this.anchorBody, start)) {
+      let end = start + this.anchorBody.length;
+      const rest = held.slice(end);
+      if (rest.startsWith(ANCHOR_CLOSE)) end += ANCHOR_CLOSE.length;
+      else if (!final && ANCHOR_CLOSE.startsWith(rest)) return 'hold';
+      return { at: end, restated: true, notes: [] };
+    }
+    if (!final && this.anchorBody.startsWith(held.slice(start))) return 'hold';
+    return lead + ANCHOR_OPEN.length;
   }
 
   /** A restatement of the end of the partial at `pos` in the held reply: the anchor, a repeat or a restarted line. */
