@@ -98,6 +98,7 @@ describe(`seam property: random cuts and backup behaviours (seed ${SEED})`, () =
       const context = `seed ${SEED}, case ${i}: ${c.doc.name}, cut at ${c.at}, ${c.behaviour.name}, pieces of ${c.pieces} (rerun with BATON_SEAM_SEED=${SEED})`;
       if (judge(c.doc.text, c.at, text, stitcher.takeNotes(), context) === 'kept') kept++;
     }
+    console.log(`      seam property: ${3000 - kept} of 3000 cases exact; ${kept} kept a possible repeat and logged it`);
     assert.ok(kept < 300, `${kept} of 3000 cases kept a possible repeat: the stitcher has become too cautious`);
   });
 

@@ -89,13 +89,16 @@ function fromWordBreak(text: string, from: number): string {
 }
 
 /**
- * Whether an anchor of several lines opens with a line that starts like its last line, as rows of
- * data do. A backup that ignores the anchor and restarts the last line can then write text that
- * begins with the anchor, so the stitcher cannot cut on it with certainty.
+ * Whether an anchor of several lines is rows of data: its whole lines all the same, and starting
+ * like its last (cut) line. A backup that ignores the anchor and restarts the last line can then
+ * write text that begins with the anchor (the next row is the same row), so the stitcher cannot
+ * cut on it with certainty.
  */
 export function weakAnchor(anchor: string): boolean {
   const lines = anchor.split('\n').map((line) => line.trim()).filter(Boolean);
-  return lines.length > 1 && lines[0].startsWith(lines[lines.length - 1]);
+  if (lines.length < 2) return false;
+  const rows = lines.slice(0, -1);
+  return rows.every((row) => row === rows[0]) && rows[0].startsWith(lines[lines.length - 1]);
 }
 
 /** The start of the nearest non-blank line above the line that starts at `start`. */

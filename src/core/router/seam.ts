@@ -55,6 +55,8 @@ export type SeamForm = 'prefill' | 'instruction';
 
 /** How much of the end of the partial a restatement may come from. */
 const WINDOW = 2048;
+/** A restarted line matched ignoring case and whitespace counts when it has this many visible characters. */
+const TOLERANT_LINE = 8;
 /** The most text held back at the seam before deciding regardless. */
 const HOLD_MAX = WINDOW + 256;
 
@@ -271,7 +273,8 @@ export class SeamStitcher {
     if (this.trailing.includes('\n') && !lineEnds) return undefined;
     const how = held.startsWith(line, lead) ? '' : ' (matched ignoring case and whitespace)';
     if (this.trailing.includes('\n') || indented) return { end, length, sure: true, why: how };
-    if (line.length >= 2 && !isRepetition(line) && hasLetters(line) && !how) return { end, length, sure: true, why: '' };
+    // Written again exactly, two letters are enough; re-typed with other case or spacing, a few words.
+    if ((how ? target.length >= TOLERANT_LINE : line.length >= 2) && !isRepetition(line) && hasLetters(line)) return { end, length, sure: true, why: how };
     return { end, length, sure: false, why: isRepetition(line) || !hasLetters(line) ? 'the text there is repetitive' : 'too short to tell' };
   }
 
