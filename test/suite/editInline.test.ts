@@ -176,7 +176,10 @@ describe('inline edit in the editor', function () {
 
   for (const [name, backup] of [
     ['a backup that continues exactly', {}],
-    ['a backup that repeats the end of the partial before continuing', { repeatTail: 24 }],
+    // A prefilled model continues exactly; repeating is what a model asked by instruction does.
+    ['a backup that refuses prefill, then repeats the end of the partial before continuing', {
+      repeatTail: 24, rejectPrefill: { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill.' } },
+    }],
     ['a backup that rejects prefill', { rejectPrefill: { type: 'error', error: { type: 'invalid_request_error', message: 'This model does not support assistant message prefill.' } } }],
   ] as const) {
     it(`when the primary resets halfway, ${name} finishes the same edit`, async () => {

@@ -92,7 +92,7 @@ describe('baton CLI (as a process)', function () {
 
   it('a primary that resets halfway and a healthy backup: the whole answer exactly once, exit 0', async () => {
     server.on(pathFor('openai', '/a'), failingAt('openai', FULL, 30, 'reset'));
-    server.on(pathFor('anthropic', '/b'), continuer('anthropic', FULL, { repeatTail: 6 }));
+    server.on(pathFor('anthropic', '/b'), continuer('anthropic', FULL));
     const file = writeSettings({
       models: [
         { id: 'a', provider: 'openai', model: 'm', baseUrl: baseUrlFor(server.url, 'openai', '/a') },

@@ -201,7 +201,7 @@ export class Router {
     run.signal?.addEventListener('abort', cancel, { once: true });
     const { timeouts, continuation } = run.settings;
     const watchdog = new Watchdog(this.clock, { ...timeouts, deadline: run.deadline }, model.id, (error) => controller.abort(error));
-    const stitcher = form === 'prefill' || form === 'instruction' ? new SeamStitcher(run.text) : undefined;
+    const stitcher = form === 'prefill' || form === 'instruction' ? new SeamStitcher(run.text, form) : undefined;
     const request = withToolHint(continuationRequest(run.request, run.text, form, continuation.prompt), form);
     let usage: Usage = {};
     let finishReason: FinishReason | undefined;
@@ -219,6 +219,7 @@ export class Router {
               committed += text.length;
               yield { type: 'text', text };
             }
+            for (const message of stitcher?.takeNotes() ?? []) yield { type: 'warning', model: model.id, message };
             break;
           }
           case 'reasoning':
@@ -260,6 +261,7 @@ export class Router {
         committed += tail.length;
         yield { type: 'text', text: tail };
       }
+      for (const message of stitcher?.takeNotes() ?? []) yield { type: 'warning', model: model.id, message };
       run.usage = addUsage(run.usage, usage);
       if (finishReason === 'content-filter') {
         const error = new BatonError('content-policy', `${model.id} stopped: the provider's content filter ended the answer`, { model: model.id, provider: model.provider });

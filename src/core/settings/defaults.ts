@@ -10,11 +10,12 @@ export const DEFAULT_BASE_URLS: Record<ProviderName, string> = {
 
 /**
  * Language-neutral on purpose: it asks the model to keep the reply's own language, format and voice,
- * and it travels as a user turn, so the user's system prompt and persona stay in charge.
+ * and it travels as a user turn, so the user's system prompt and persona stay in charge. Baton
+ * appends the anchor request to it (see `anchorInstruction`), so it must not forbid repeating.
  */
 export const DEFAULT_CONTINUATION_PROMPT =
-  'Your previous reply was cut off. Continue it from exactly where it stopped. ' +
-  'Do not repeat any of it, do not add a preamble or any comment, and keep its language, format and voice.';
+  'Your previous reply was cut off. Continue it from exactly where it stopped: do not start it over, ' +
+  'do not add a preamble or any comment, and keep its language, format and voice.';
 
 /** Defaults for an interactive editor: a stall is noticed within seconds. */
 export const DEFAULT_SETTINGS: Omit<BatonSettings, 'models' | 'fallbacks' | 'defaultModel'> = {

@@ -86,8 +86,11 @@ describe('inline edit, driven through the editor UI', function () {
 
   const backups = [
     ['continues exactly', 'cart.js', {}],
-    // Repeats the whole line it was cut in, as models asked to continue often do.
-    ['repeats the last line before continuing', 'backup-repeat.js', { repeatTail: CUT - (REPLY.lastIndexOf('\n', CUT) + 1) }],
+    // Asked by instruction (it refuses prefill), repeats the whole line it was cut in, as models asked to continue often do.
+    ['repeats the last line before continuing', 'backup-repeat.js', {
+      repeatTail: CUT - (REPLY.lastIndexOf('\n', CUT) + 1),
+      rejectPrefill: { type: 'error', error: { type: 'invalid_request_error', message: 'assistant message prefill is not supported' } },
+    }],
     ['rejects prefill', 'backup-noprefill.js', { rejectPrefill: { type: 'error', error: { type: 'invalid_request_error', message: 'assistant message prefill is not supported' } } }],
   ];
   for (const [name, file, options] of backups) {
