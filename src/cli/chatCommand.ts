@@ -1,4 +1,5 @@
 import { BatonError } from '../core/errors';
+import type { FinishReason } from '../core/streamPart';
 import { keyFromEnvironment } from '../core/keys';
 import { describeEvent } from '../core/router/describe';
 import { Router } from '../core/router/router';
@@ -8,9 +9,13 @@ import { keyHint } from './keyHint';
 import { eventJson, failureJson, write } from './output';
 import { loadSettings, UsageError } from './settingsFile';
 
+/** The exit code for an answer that arrived whole but ended for a reason other than stop. */
+export const EXIT_INCOMPLETE = 3;
+
 /**
  * `baton chat`: streams the answer to stdout exactly once, notices to stderr (or, with --json,
- * one JSON event per line on stdout). Resolves to the exit code: 0 only for a complete answer.
+ * one JSON event per line on stdout). Resolves to the exit code: 0 only for a complete answer,
+ * 3 when the model stopped early (its length limit, a content filter), 1 when the chain failed.
  */
 export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<number> {
   const { settings } = loadSettings(args.settings);
@@ -19,8 +24,10 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
   const router = new Router({ settings: () => settings, resolveKey: (model) => keyFromEnvironment(model, process.env) });
   const out = process.stdout;
   let endsWithNewline = true;
+  let incomplete: string | undefined;
   try {
     for await (const event of router.stream({ model: args.model, system: args.system, messages: [{ role: 'user', content: prompt }] }, signal)) {
+      if (event.type === 'done') incomplete = whyIncomplete(event.finishReason, event.model);
       if (args.json) {
         await write(out, `${JSON.stringify(eventJson(event))}\n`);
       } else if (event.type === 'text') {
@@ -35,6 +42,10 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
       }
     }
     if (!args.json && !endsWithNewline && out.isTTY) await write(out, '\n');
+    if (incomplete) {
+      process.stderr.write(`baton: incomplete answer: ${incomplete}\n`);
+      return EXIT_INCOMPLETE;
+    }
     return 0;
   } catch (thrown) {
     if (!BatonError.is(thrown)) throw thrown;
@@ -56,4 +67,14 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Why an answer that ended for `reason` is not complete, or undefined when it is. */
+function whyIncomplete(reason: FinishReason, model: string): string | undefined {
+  switch (reason) {
+    case 'stop': return undefined;
+    case 'length': return `${model} stopped at the length limit (maxTokens, or the model's own output limit)`;
+    case 'content-filter': return `${model} stopped: the provider's content filter ended the answer`;
+    case 'other': return `${model} stopped for a reason other than a natural end`;
+  }
 }

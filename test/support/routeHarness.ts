@@ -36,6 +36,8 @@ export interface ChainModel {
   protocol: ProviderName;
   contextWindow?: number;
   prefill?: boolean;
+  /** The model entry's own `timeouts`, overriding `baton.timeouts`. */
+  timeouts?: Record<string, number>;
 }
 
 /** Settings for a chain of models served by the fault server under `/{id}`, with test-sized timeouts. */
@@ -45,6 +47,7 @@ export function chainSettings(serverUrl: string, models: ChainModel[], extra: Re
       id: m.id, provider: m.protocol, model: `${m.protocol}-model`, baseUrl: baseUrlFor(serverUrl, m.protocol, `/${m.id}`),
       ...(m.contextWindow ? { contextWindow: m.contextWindow } : {}),
       ...(m.prefill !== undefined ? { prefill: m.prefill } : {}),
+      ...(m.timeouts ? { timeouts: m.timeouts } : {}),
     })),
     fallbacks: { [models[0].id]: models.slice(1).map((m) => m.id) },
     defaultModel: models[0].id,

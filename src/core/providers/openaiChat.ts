@@ -1,4 +1,5 @@
-import type { FinishReason } from '../streamPart';
+import { BatonError } from '../errors';
+import type { FinishReason, StreamPart } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
 import { parseFrame } from './partSink';
 import { Provider, ProviderCall, sampling } from './provider';
@@ -12,14 +13,41 @@ import { isAzureHost, joinUrl } from './url';
 export const openaiChat: Provider = {
   name: 'openai',
   prefillByDefault: false,
-  stream: (call, signal) => streamWire(call, wireRequest(call), signal),
+  stream: streamChat,
 };
 
-function wireRequest(call: ProviderCall): WireRequest {
+type TokenField = 'max_tokens' | 'max_completion_tokens';
+
+/**
+ * Servers (base URL and model) that refused `max_tokens`. Compatible servers expect `max_tokens`,
+ * but reasoning deployments (Azure's o-series and gpt-5, and proxies in front of them) reject it and
+ * ask for `max_completion_tokens`, which older Azure API versions reject in turn. The server says
+ * which it wants, so Baton asks it once and remembers.
+ */
+const refusesMaxTokens = new Set<string>();
+
+async function* streamChat(call: ProviderCall, signal: AbortSignal): AsyncGenerator<StreamPart> {
+  const server = `${call.model.baseUrl} ${call.model.model}`;
+  const official = new URL(call.model.baseUrl).hostname === 'api.openai.com';
+  const field: TokenField = official || refusesMaxTokens.has(server) ? 'max_completion_tokens' : 'max_tokens';
+  let answered = false;
+  try {
+    for await (const part of streamWire(call, wireRequest(call, field), signal)) {
+      answered = true;
+      yield part;
+    }
+  } catch (error) {
+    const refused = BatonError.is(error) && error.kind === 'bad-request' && error.param === 'max_tokens';
+    if (answered || field !== 'max_tokens' || !refused) throw error;
+    refusesMaxTokens.add(server);
+    yield* streamWire(call, wireRequest(call, 'max_completion_tokens'), signal);
+  }
+}
+
+function wireRequest(call: ProviderCall, tokenField: TokenField): WireRequest {
   const { model, request, apiKey } = call;
   const url = joinUrl(model.baseUrl, 'chat/completions');
   const ctx: ErrorContext = { provider: 'openai', model: model.id, url, apiKey };
-  const official = new URL(model.baseUrl).hostname === 'api.openai.com';
   const { maxTokens, temperature } = sampling(call);
   let refused = false;
   return {
@@ -31,7 +59,7 @@ function wireRequest(call: ProviderCall): WireRequest {
       messages: [...(request.system ? [{ role: 'system', content: request.system }] : []), ...request.messages],
       stream: true,
       stream_options: { include_usage: true },
-      ...(maxTokens ? { [official ? 'max_completion_tokens' : 'max_tokens']: maxTokens } : {}),
+      ...(maxTokens ? { [tokenField]: maxTokens } : {}),
       ...(temperature !== undefined ? { temperature } : {}),
     },
     format: 'sse',
@@ -44,7 +72,8 @@ function wireRequest(call: ProviderCall): WireRequest {
       }
       const chunk = parseFrame(frame.data, 'openai', sink);
       if (!chunk) return;
-      if (chunk.error) return sink.fail(errorFromPayload(chunk, ctx));
+      // vLLM sends its errors flat: {"object": "error", "message": ..., "code": 500}.
+      if (chunk.error || chunk.object === 'error') return sink.fail(errorFromPayload(chunk, ctx));
       const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as Record<string, any> | undefined) : undefined;
       const delta = choice?.delta;
       if (delta) {

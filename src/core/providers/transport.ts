@@ -1,15 +1,12 @@
-import { createParser } from 'eventsource-parser';
 import { BatonError } from '../errors';
 import type { StreamPart } from '../streamPart';
+import { BodyReader, FINISH_GRACE_MS, Frame } from './bodyReader';
 import { ErrorContext, errorFromPayload, errorFromResponse, networkError } from './httpErrors';
-import { PartSink } from './partSink';
+import type { PartSink } from './partSink';
 import type { ProviderCall } from './provider';
 
-/** One SSE event (`event` may be absent) or one NDJSON line (no `event`). */
-export interface Frame {
-  event?: string;
-  data: string;
-}
+export type { Frame } from './bodyReader';
+export { FINISH_GRACE_MS } from './bodyReader';
 
 /** What a protocol module tells the shared transport about one request. */
 export interface WireRequest {
@@ -29,8 +26,6 @@ export interface WireRequest {
   finishCompletes?: boolean;
 }
 
-/** How long an OpenAI stream that sent its finish_reason may take to send usage and `[DONE]`. */
-export const FINISH_GRACE_MS = 1_000;
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
@@ -56,6 +51,7 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   } catch (error) {
     throw failure(error, signal, ctx);
   }
+  call.watch?.onHeaders();
   if (!response.ok) {
     throw errorFromResponse(response.status, response.headers, await readSome(response, signal, ctx), ctx);
   }
@@ -64,45 +60,10 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
     throw notAStream(response.status, response.headers, await readSome(response, signal, ctx), contentType, ctx);
   }
   if (!response.body) throw new BatonError('protocol', `${wire.provider} answered with an empty body`, { provider: wire.provider, model: ctx.model });
-
-  const sink = new PartSink();
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  // Frames go straight to the decoder; after an error or the terminator the rest are ignored.
-  const onFrame = (frame: Frame) => {
-    if (!sink.error && !sink.terminal) wire.onFrame(frame, sink);
-  };
-  const feed = wire.format === 'sse' ? sseFramer(onFrame) : ndjsonFramer(onFrame);
-  let settled = false;
-  try {
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      const lingering = wire.finishCompletes && sink.finishReason !== undefined;
-      try {
-        chunk = lingering ? await readWithin(reader, FINISH_GRACE_MS) : await reader.read();
-      } catch (error) {
-        if (lingering && !signal.aborted) break;
-        throw failure(error, signal, ctx);
-      }
-      if (chunk.done) {
-        feed.end(decoder.decode());
-      } else {
-        feed.push(decoder.decode(chunk.value, { stream: true }));
-      }
-      yield* sink.drain();
-      if (sink.error) throw sink.error;
-      if (sink.terminal || chunk.done) break;
-    }
-    if (!sink.terminal && !(wire.finishCompletes && sink.finishReason)) {
-      throw new BatonError('truncated', `${wire.provider} stream ended without its completion signal (${wire.completionSignal}); the answer is incomplete`, {
-        provider: wire.provider, model: ctx.model,
-      });
-    }
-    settled = true;
-    yield { type: 'finish', reason: sink.finishReason ?? 'stop', raw: sink.rawFinishReason };
-  } finally {
-    if (!settled || !sink.terminal) reader.cancel().catch(() => undefined);
-  }
+  const body = new BodyReader(response.body.getReader(), {
+    protocol: wire, model: ctx.model, signal, watch: call.watch, failure: (error) => failure(error, signal, ctx),
+  });
+  yield* body.parts();
 }
 
 /** Maps whatever fetch or the body threw into a typed error; an abort keeps the reason it was given. */
@@ -150,45 +111,4 @@ function notAStream(status: number, headers: Headers, body: string, contentType:
   return new BatonError('protocol', `${ctx.provider} answered with ${contentType || 'an unknown content type'} instead of a stream; the server may not support streaming at this URL`, {
     status, provider: ctx.provider, model: ctx.model,
   });
-}
-
-/** Resolves like `reader.read()`, or as done when nothing arrives within `ms`. */
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: NodeJS.Timeout | undefined;
-  const quiet = new Promise<ReadableStreamReadResult<Uint8Array>>((resolve) => {
-    timer = setTimeout(() => resolve({ done: true, value: undefined }), ms);
-  });
-  try {
-    return await Promise.race([reader.read(), quiet]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-interface Framer {
-  push(text: string): void;
-  end(text: string): void;
-}
-
-/** SSE framing by eventsource-parser: comments (keep-alives) and `retry:` lines never reach the decoder. */
-function sseFramer(onFrame: (frame: Frame) => void): Framer {
-  const parser = createParser({ onEvent: onFrame });
-  return { push: (text) => parser.feed(text), end: (text) => parser.feed(text) };
-}
-
-/** NDJSON framing: complete lines only, blank lines skipped, the last line flushed at the end. */
-function ndjsonFramer(onFrame: (frame: Frame) => void): Framer {
-  let buffer = '';
-  const lines = (text: string, final: boolean) => {
-    buffer += text;
-    let start = 0;
-    for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
-      const line = buffer.slice(start, nl).trim();
-      if (line) onFrame({ data: line });
-      start = nl + 1;
-    }
-    buffer = buffer.slice(start);
-    if (final && buffer.trim()) onFrame({ data: buffer.trim() });
-  };
-  return { push: (text) => lines(text, false), end: (text) => lines(text, true) };
 }
