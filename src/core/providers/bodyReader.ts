@@ -43,6 +43,8 @@ export const END_OF_BODY_GRACE_MS = 1_000;
  * when its bytes arrive, and a provider is judged on its own silence. The price is memory: parts
  * wait in the queue until they are consumed (at most one answer's worth).
  *
+ * The consumer loops: `take()` what is queued, else wait for `arrival()`, until `complete`.
+ *
  * After the completion signal the reader goes on reading until the body ends by itself, for up to
  * {@link END_OF_BODY_GRACE_MS}: a body cancelled before its end costs the connection, and the next
  * request would pay a new one (and, on a real provider, a TLS handshake).
@@ -51,7 +53,7 @@ export class BodyReader {
   private queue: StreamPart[] = [];
   private wake?: () => void;
   private failure?: BatonError;
-  private complete = false;
+  private completed = false;
   private bodyEnded = false;
   /** Given up on: the body did not end in time and was cancelled. */
   private abandoned = false;
@@ -64,26 +66,38 @@ export class BodyReader {
     this.finished = this.pump();
   }
 
-  /** The parts in order, ending with `finish`; throws the stream's error after the parts before it. */
-  async *parts(): AsyncGenerator<StreamPart> {
-    let delivered = false;
-    try {
-      for (;;) {
-        if (this.queue.length) {
-          const parts = this.queue;
-          this.queue = [];
-          yield* parts;
-          continue;
-        }
-        if (this.failure) throw this.failure;
-        if (this.complete) break;
-        await new Promise<void>((resolve) => (this.wake = resolve));
-      }
-      delivered = true;
-      await this.finished;
-    } finally {
-      if (!delivered) this.cancel();
+  /**
+   * The parts that arrived since the last call, in order (the last one is `finish`), or undefined
+   * when none are waiting. Once the queue is empty, throws the stream's error if it failed.
+   */
+  take(): StreamPart[] | undefined {
+    if (this.queue.length) {
+      const parts = this.queue;
+      this.queue = [];
+      return parts.length === 1 ? parts : coalesce(parts);
     }
+    if (this.failure) throw this.failure;
+    return undefined;
+  }
+
+  /** Whether every part, `finish` included, has been queued. */
+  get complete(): boolean {
+    return this.completed;
+  }
+
+  /** Resolves when more parts arrive, the stream fails, or it completes. */
+  arrival(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  /** Resolves when the body has ended by itself, or been given up on. Never rejects. */
+  get ended(): Promise<void> {
+    return this.finished;
+  }
+
+  /** Stops reading and closes the body (the consumer left before the end). */
+  cancel(): void {
+    this.reader.cancel().catch(() => undefined);
   }
 
   private async pump(): Promise<void> {
@@ -130,7 +144,7 @@ export class BodyReader {
       }
       this.watch?.onEnd();
       this.deliver([{ type: 'finish', reason: sink.finishReason ?? 'stop', raw: sink.rawFinishReason }]);
-      this.complete = true;
+      this.completed = true;
       this.notify();
       if (!this.bodyEnded && !this.abandoned) await this.awaitEndOfBody();
       // undici hands the connection back to its pool a turn of the event loop after the body's end
@@ -143,18 +157,11 @@ export class BodyReader {
     }
   }
 
-  /** Queues parts for the consumer; adjacent text is joined, so a slow consumer gets fewer, larger parts. */
+  /** Queues the parts of one read for the consumer. */
   private deliver(parts: StreamPart[]): void {
     if (!parts.length) return;
     if (this.watch && parts.some((part) => part.type === 'text' || part.type === 'reasoning')) this.watch.onContent();
-    const last = this.queue[this.queue.length - 1];
-    const first = parts[0];
-    if (last?.type === 'text' && first.type === 'text') {
-      this.queue[this.queue.length - 1] = { type: 'text', text: last.text + first.text };
-      this.queue.push(...parts.slice(1));
-    } else {
-      this.queue.push(...parts);
-    }
+    for (const part of parts) this.queue.push(part);
     this.notify();
   }
 
@@ -181,9 +188,30 @@ export class BodyReader {
     }
   }
 
-  private cancel(): void {
-    this.reader.cancel().catch(() => undefined);
+}
+
+/**
+ * Joins adjacent text parts, so a consumer that fell behind gets one part for everything that
+ * arrived meanwhile. Joined once into a flat string: a rope built by `+` would be flattened again
+ * by whoever writes it out.
+ */
+function coalesce(parts: StreamPart[]): StreamPart[] {
+  const out: StreamPart[] = [];
+  let texts: string[] = [];
+  const flush = () => {
+    if (texts.length) out.push({ type: 'text', text: texts.length === 1 ? texts[0] : texts.join('') });
+    texts = [];
+  };
+  for (const part of parts) {
+    if (part.type === 'text') {
+      texts.push(part.text);
+    } else {
+      flush();
+      out.push(part);
+    }
   }
+  flush();
+  return out;
 }
 
 /** Resolves like `reader.read()`, or with undefined when nothing arrives within `ms`. */

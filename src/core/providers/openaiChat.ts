@@ -1,5 +1,4 @@
-import { BatonError } from '../errors';
-import type { FinishReason, StreamPart } from '../streamPart';
+import type { FinishReason } from '../streamPart';
 import { ErrorContext, errorFromPayload } from './httpErrors';
 import { parseFrame } from './partSink';
 import { Provider, ProviderCall, sampling } from './provider';
@@ -13,7 +12,7 @@ import { isAzureHost, joinUrl } from './url';
 export const openaiChat: Provider = {
   name: 'openai',
   prefillByDefault: false,
-  stream: streamChat,
+  stream: (call, signal) => streamWire(call, wireRequest(call, tokenFieldFor(call)), signal),
 };
 
 type TokenField = 'max_tokens' | 'max_completion_tokens';
@@ -26,22 +25,11 @@ type TokenField = 'max_tokens' | 'max_completion_tokens';
  */
 const refusesMaxTokens = new Set<string>();
 
-async function* streamChat(call: ProviderCall, signal: AbortSignal): AsyncGenerator<StreamPart> {
-  const server = `${call.model.baseUrl} ${call.model.model}`;
+const serverOf = (call: ProviderCall) => `${call.model.baseUrl} ${call.model.model}`;
+
+function tokenFieldFor(call: ProviderCall): TokenField {
   const official = new URL(call.model.baseUrl).hostname === 'api.openai.com';
-  const field: TokenField = official || refusesMaxTokens.has(server) ? 'max_completion_tokens' : 'max_tokens';
-  let answered = false;
-  try {
-    for await (const part of streamWire(call, wireRequest(call, field), signal)) {
-      answered = true;
-      yield part;
-    }
-  } catch (error) {
-    const refused = BatonError.is(error) && error.kind === 'bad-request' && error.param === 'max_tokens';
-    if (answered || field !== 'max_tokens' || !refused) throw error;
-    refusesMaxTokens.add(server);
-    yield* streamWire(call, wireRequest(call, 'max_completion_tokens'), signal);
-  }
+  return official || refusesMaxTokens.has(serverOf(call)) ? 'max_completion_tokens' : 'max_tokens';
 }
 
 function wireRequest(call: ProviderCall, tokenField: TokenField): WireRequest {
@@ -65,6 +53,11 @@ function wireRequest(call: ProviderCall, tokenField: TokenField): WireRequest {
     format: 'sse',
     completionSignal: 'data: [DONE]',
     finishCompletes: true,
+    amend: tokenField === 'max_tokens' && maxTokens ? (error) => {
+      if (error.kind !== 'bad-request' || error.param !== 'max_tokens') return undefined;
+      refusesMaxTokens.add(serverOf(call));
+      return wireRequest(call, 'max_completion_tokens');
+    } : undefined,
     onFrame(frame, sink) {
       if (frame.data === '[DONE]') {
         sink.terminal = true;

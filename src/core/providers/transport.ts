@@ -24,14 +24,20 @@ export interface WireRequest {
    * sometimes never sent). After it, the transport waits at most {@link FINISH_GRACE_MS} for the rest.
    */
   finishCompletes?: boolean;
+  /**
+   * Offered the error of a refused request (an HTTP error, before any body): returns the request
+   * to send instead, once, when the server named a parameter it wants changed.
+   */
+  amend?(error: BatonError): WireRequest | undefined;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
  * Sends the request and turns the response into stream parts. Owns everything the protocols share:
- * HTTP errors, HTML pages from proxies, SSE or NDJSON framing across chunk and UTF-8 boundaries,
- * in-band errors, completion and truncation. Leaving the iteration early cancels the body.
+ * HTTP errors, HTML pages from proxies, SSE or NDJSON framing across chunk and UTF-8 boundaries
+ * (in {@link BodyReader}, which reads as bytes arrive and tells `call.watch`), in-band errors,
+ * completion and truncation. Leaving the iteration early cancels the body.
  */
 export async function* streamWire(call: ProviderCall, wire: WireRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
   const ctx: ErrorContext = { provider: wire.provider, model: call.model.id, url: wire.url, apiKey: call.apiKey };
@@ -53,7 +59,10 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   }
   call.watch?.onHeaders();
   if (!response.ok) {
-    throw errorFromResponse(response.status, response.headers, await readSome(response, signal, ctx), ctx);
+    const error = errorFromResponse(response.status, response.headers, await readSome(response, signal, ctx), ctx);
+    const amended = wire.amend?.(error);
+    if (amended) return yield* streamWire(call, { ...amended, amend: undefined }, signal);
+    throw error;
   }
   const contentType = response.headers.get('content-type') ?? '';
   if (/html/i.test(contentType) || (wire.format === 'sse' && /json/i.test(contentType))) {
@@ -63,7 +72,24 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   const body = new BodyReader(response.body.getReader(), {
     protocol: wire, model: ctx.model, signal, watch: call.watch, failure: (error) => failure(error, signal, ctx),
   });
-  yield* body.parts();
+  let delivered = false;
+  try {
+    for (;;) {
+      const parts = body.take();
+      if (parts) {
+        for (const part of parts) yield part;
+      } else if (body.complete) {
+        break;
+      } else {
+        await body.arrival();
+      }
+    }
+    delivered = true;
+    // Let the body end by itself, so that its connection goes back to the pool.
+    await body.ended;
+  } finally {
+    if (!delivered) body.cancel();
+  }
 }
 
 /** Maps whatever fetch or the body threw into a typed error; an abort keeps the reason it was given. */
