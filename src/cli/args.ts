@@ -13,7 +13,10 @@ one JSON line {"type":"tool-call","id","name","arguments"} after the text; exit 
 
 Settings: FILE holds the baton.* keys (JSON with comments). Without --settings, Baton reads
 VS Code's user settings.json. Keys come from BATON_API_KEY_<ID>, else the provider's usual
-variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY) for its own endpoint.`;
+variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY) for its own endpoint.
+
+Exit codes: 0 a complete answer; 3 the model stopped early (length limit, other reason);
+1 the chain failed; 2 bad arguments or settings; 130 cancelled.`;
 
 export interface ChatArgs {
   command: 'chat';

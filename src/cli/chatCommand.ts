@@ -1,5 +1,6 @@
 import type { ChatMessage, ToolCall } from '../core/chat';
 import { BatonError } from '../core/errors';
+import type { FinishReason } from '../core/streamPart';
 import { keyFromEnvironment } from '../core/keys';
 import { describeEvent } from '../core/router/describe';
 import { Router } from '../core/router/router';
@@ -10,10 +11,14 @@ import { keyHint } from './keyHint';
 import { eventJson, failureJson, toolCallJson, write } from './output';
 import { loadSettings, UsageError } from './settingsFile';
 
+/** The exit code for an answer that arrived whole but ended for a reason other than stop. */
+export const EXIT_INCOMPLETE = 3;
+
 /**
  * `baton chat`: streams the answer to stdout exactly once, notices to stderr (or, with --json,
  * one JSON event per line on stdout). Complete tool calls follow the text, one JSON line each.
- * Resolves to the exit code: 0 only for a complete answer (one that ends in tool calls is complete).
+ * Resolves to the exit code: 0 only for a complete answer (one that ends in tool calls is complete),
+ * 3 when the model stopped early (its length limit, a content filter), 1 when the chain failed.
  */
 export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<number> {
   const { settings } = loadSettings(args.settings);
@@ -23,8 +28,10 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
   const router = new Router({ settings: () => settings, resolveKey: (model) => keyFromEnvironment(model, process.env) });
   const out = process.stdout;
   let endsWithNewline = true;
+  let incomplete: string | undefined;
   try {
     for await (const event of router.stream({ model: args.model, system: args.system, messages, ...(tools ? { tools } : {}) }, signal)) {
+      if (event.type === 'done') incomplete = whyIncomplete(event.finishReason, event.model);
       if (args.json) {
         await write(out, `${JSON.stringify(eventJson(event))}\n`);
       } else if (event.type === 'text') {
@@ -45,6 +52,10 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
       for (const call of toolCalls) await write(out, `${JSON.stringify(toolCallJson(call))}\n`);
     } else if (!args.json && !endsWithNewline && out.isTTY) {
       await write(out, '\n');
+    }
+    if (incomplete) {
+      process.stderr.write(`baton: incomplete answer: ${incomplete}\n`);
+      return EXIT_INCOMPLETE;
     }
     return 0;
   } catch (thrown) {
@@ -81,4 +92,15 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Why an answer that ended for `reason` is not complete, or undefined when it is. */
+function whyIncomplete(reason: FinishReason, model: string): string | undefined {
+  switch (reason) {
+    case 'stop':
+    case 'tool-calls': return undefined;
+    case 'length': return `${model} stopped at the length limit (maxTokens, or the model's own output limit)`;
+    case 'content-filter': return `${model} stopped: the provider's content filter ended the answer`;
+    case 'other': return `${model} stopped for a reason other than a natural end`;
+  }
 }

@@ -36,6 +36,8 @@ export interface BatonErrorInit {
   provider?: string;
   /** The provider's own error code or type, e.g. `insufficient_quota`, `overloaded_error`. */
   code?: string;
+  /** The request field the provider objected to (OpenAI's `param`), e.g. `max_tokens`. */
+  param?: string;
   /** Overrides the kind's default retryability, for codes such as `insufficient_quota`. */
   retryable?: boolean;
   cause?: unknown;
@@ -49,6 +51,7 @@ export class BatonError extends Error {
   readonly model?: string;
   readonly provider?: string;
   readonly code?: string;
+  readonly param?: string;
   private readonly retryableOverride?: boolean;
 
   constructor(kind: ErrorKind, message: string, init: BatonErrorInit = {}) {
@@ -59,6 +62,7 @@ export class BatonError extends Error {
     this.model = init.model;
     this.provider = init.provider;
     this.code = init.code;
+    this.param = init.param;
     this.retryableOverride = init.retryable;
   }
 
@@ -71,7 +75,7 @@ export class BatonError extends Error {
   withModel(model: string, provider: string): BatonError {
     if (this.model === model) return this;
     const copy = new BatonError(this.kind, this.message, {
-      status: this.status, retryAfterMs: this.retryAfterMs, model, provider, code: this.code,
+      status: this.status, retryAfterMs: this.retryAfterMs, model, provider, code: this.code, param: this.param,
       retryable: this.retryableOverride, cause: this.cause,
     });
     copy.stack = this.stack;

@@ -18,7 +18,7 @@ export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' |
  * with exactly one `finish`; a stream that cannot reach its finish throws a {@link BatonError} instead.
  */
 export type StreamPart =
-  /** Answer text. Adjacent deltas that arrived in one network read may be merged. Never empty. */
+  /** Answer text. Adjacent deltas may be merged (those of one network read, and more while the consumer is behind). Never empty. */
   | { type: 'text'; text: string }
   /** Reasoning ("thinking") text, where the protocol streams it. Never empty. */
   | { type: 'reasoning'; text: string }

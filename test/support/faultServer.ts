@@ -22,6 +22,8 @@ export class FaultServer {
   readonly received: Received[] = [];
   /** Requests whose client went away before the response finished. */
   disconnects = 0;
+  /** TCP connections accepted: fewer than requests means the client reused its connections. */
+  connections = 0;
   private readonly routes: { prefix: string; scripts: Script[]; used: number }[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly disconnectWaiters: (() => void)[] = [];
@@ -34,6 +36,7 @@ export class FaultServer {
     const { port } = server.address() as AddressInfo;
     const instance = new FaultServer(server, `http://127.0.0.1:${port}`);
     server.on('connection', (socket) => {
+      instance.connections++;
       instance.sockets.add(socket);
       socket.on('close', () => instance.sockets.delete(socket));
     });

@@ -37,6 +37,8 @@ export interface ChainModel {
   contextWindow?: number;
   prefill?: boolean;
   tools?: boolean;
+  /** The model entry's own `timeouts`, overriding `baton.timeouts`. */
+  timeouts?: Record<string, number>;
 }
 
 /** Settings for a chain of models served by the fault server under `/{id}`, with test-sized timeouts. */
@@ -47,6 +49,7 @@ export function chainSettings(serverUrl: string, models: ChainModel[], extra: Re
       ...(m.contextWindow ? { contextWindow: m.contextWindow } : {}),
       ...(m.prefill !== undefined ? { prefill: m.prefill } : {}),
       ...(m.tools !== undefined ? { tools: m.tools } : {}),
+      ...(m.timeouts ? { timeouts: m.timeouts } : {}),
     })),
     fallbacks: { [models[0].id]: models.slice(1).map((m) => m.id) },
     defaultModel: models[0].id,

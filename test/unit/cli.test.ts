@@ -80,6 +80,22 @@ describe('baton CLI (as a process)', function () {
     }
   }
 
+  // "abort": vLLM's finish reason for a request it dropped; "tool_calls" is a complete turn now (tools).
+  for (const [raw, reason] of [['length', /the length limit/], ['abort', /a reason other than a natural end/]] as const) {
+    it(`an answer that ended for "${raw}" exits non-zero and says why on stderr`, async () => {
+      const wire = WIRES.openai;
+      const finish = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: raw }], usage: null })}\n\n`;
+      server.on(pathFor('openai', '/a'), stream([...wire.head(), ...deltas(FULL, 4).map(wire.delta), finish, 'data: [DONE]\n\n'], { headers: { 'content-type': wire.contentType } }));
+      const result = await runCli(['chat', '--settings', single('openai'), 'hi']);
+      assert.equal(result.stdout, FULL, 'the answer as it came');
+      assert.equal(result.code, 3);
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0], /^baton: incomplete answer: /);
+      assert.match(lines[0], reason);
+    });
+  }
+
   it('an unreachable server is a network error', async () => {
     const closed = await FaultServer.start();
     const url = closed.url;

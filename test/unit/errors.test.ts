@@ -21,6 +21,7 @@ const CASES: [file: string, status: number, kind: ErrorKind][] = [
   ['anthropic-429-rate-limit.json', 429, 'rate-limit'],
   ['anthropic-529-overloaded.json', 529, 'overloaded'],
   ['anthropic-400-prompt-too-long.json', 400, 'context-window'],
+  ['anthropic-400-exceed-context-limit.json', 400, 'context-window'],
   ['anthropic-400-prefill-trailing-whitespace.json', 400, 'bad-request'],
   ['anthropic-400-prefill-unsupported.json', 400, 'bad-request'],
   ['gemini-400-api-key-invalid.json', 400, 'auth'],
@@ -28,6 +29,8 @@ const CASES: [file: string, status: number, kind: ErrorKind][] = [
   ['gemini-500-internal.json', 500, 'server'],
   ['gemini-503-unavailable.json', 503, 'overloaded'],
   ['gemini-400-context-exceeded.json', 400, 'context-window'],
+  ['gemini-504-deadline-exceeded.json', 504, 'timeout'],
+  ['azure-openai-400-max-tokens-unsupported.json', 400, 'bad-request'],
   ['ollama-404-model-not-found.json', 404, 'bad-request'],
   ['ollama-500-runner-stopped.json', 500, 'server'],
   ['ollama-400-input-exceeds-context.json', 400, 'context-window'],
@@ -68,7 +71,30 @@ describe('error classification from recorded bodies', () => {
     assert.equal(parseRetryAfter(new Headers({ 'retry-after-ms': '250', 'retry-after': '3' })), 250);
     const now = Date.parse('2026-11-24T00:00:00Z');
     assert.equal(parseRetryAfter(new Headers({ 'retry-after': 'Tue, 24 Nov 2026 00:00:10 GMT' }), now), 10_000);
+    // The two obsolete forms RFC 9110 still asks recipients to accept.
+    assert.equal(parseRetryAfter(new Headers({ 'retry-after': 'Tuesday, 24-Nov-26 00:00:10 GMT' }), now), 10_000);
+    assert.equal(parseRetryAfter(new Headers({ 'retry-after': 'Tue Nov 24 00:00:10 2026' }), now), 10_000);
+    assert.equal(parseRetryAfter(new Headers({ 'retry-after': 'Sun, 06 Nov 1994 08:49:37 GMT' }), now), 0, 'a past date is no wait');
     assert.equal(parseRetryAfter(new Headers({ 'retry-after': 'soon' })), undefined);
+  });
+
+  it('parses Retry-After strictly: anything but delta-seconds or an HTTP-date is no Retry-After', () => {
+    const headers = new Headers();
+    headers.append('retry-after', '5');
+    headers.append('retry-after', '5');
+    assert.equal(headers.get('retry-after'), '5, 5', 'fetch merges a duplicated header');
+    assert.equal(parseRetryAfter(headers), undefined);
+    for (const value of ['abc 2', '-1', '1.5', '0x10', '1e3', 'Tue, 24 Nov 2026', '24 Nov 2026 00:00:10 GMT']) {
+      assert.equal(parseRetryAfter(new Headers({ 'retry-after': value })), undefined, JSON.stringify(value));
+    }
+    assert.equal(parseRetryAfter(new Headers({ 'retry-after-ms': 'abc', 'retry-after': '2' })), 2000, 'a bad retry-after-ms falls back');
+    assert.equal(parseRetryAfter(new Headers({ 'retry-after': '0' })), 0);
+  });
+
+  it('a timeout the provider reports (HTTP 504, DEADLINE_EXCEEDED) is retryable, unlike Baton\'s own', () => {
+    const error = errorFromResponse(504, new Headers(), fs.readFileSync(path.join(ERRORS, 'gemini-504-deadline-exceeded.json'), 'utf8'), ctx);
+    assert.equal(error.kind, 'timeout');
+    assert.equal(error.retryable, true);
   });
 
   it('never echoes the key, even when the provider does', () => {

@@ -169,6 +169,33 @@ describe('providers against a real local server', () => {
     assert.notEqual(result.error.kind, 'truncated');
   });
 
+  it("openai: vLLM's in-band {\"object\":\"error\"} frame is a typed error, not a truncation", async () => {
+    const body = fixture('openai-chat-error-inband-vllm.sse');
+    server.on('/p/v1', stream(body, { cuts: awkwardCuts(body), delayMs: 1 }));
+    const result = await run('openai');
+    assert.equal(result.text, 'Hello from Baton —');
+    assert.equal(result.error?.kind, 'server');
+    assert.equal(result.error?.status, 500);
+    assert.match(result.error!.message, /openai stream error: The engine was stopped/);
+  });
+
+  it('openai: a deployment that refuses max_tokens (Azure reasoning models) is asked again with max_completion_tokens, and remembered', async () => {
+    const refusal = fixture('errors/azure-openai-400-max-tokens-unsupported.json');
+    server.on('/openai/deployments/o3', (req, res) => {
+      if ('max_tokens' in req.body) return httpError(400, refusal)(req, res);
+      return stream(answer('openai', ['reasoned ', 'answer']))(req, res);
+    });
+    const azure = { id: 'o3', provider: 'openai' as const, model: 'o3', baseUrl: `${server.url}/openai/deployments/o3?api-version=2024-12-01-preview` };
+    const call = () => collect(providerFor('openai').stream({ model: azure, apiKey: 'azure-key-1234567', request: REQUEST }, new AbortController().signal));
+    const first = await call();
+    assert.equal(first.error, undefined, first.error?.message);
+    assert.equal(first.text, 'reasoned answer');
+    const second = await call();
+    assert.equal(second.text, 'reasoned answer');
+    const sent = server.received.map((r) => [r.body.max_tokens, r.body.max_completion_tokens]);
+    assert.deepEqual(sent, [[64, undefined], [undefined, 64], [undefined, 64]], 'refused once, then max_completion_tokens from the start');
+  });
+
   it('openai-responses: sends instructions, input and store:false', async () => {
     server.on('/p/v1', stream(answer('openai-responses', ['ok'])));
     await run('openai-responses');

@@ -138,7 +138,9 @@ describe('router', () => {
         const { router } = setup(chain(primary, backup));
         const result = await route(router);
         assert.equal(result.text, FULL);
-        assert.equal(ofType(result.events, 'fallback')[0].error.kind, 'timeout');
+        const [fallback] = ofType(result.events, 'fallback');
+        assert.equal(fallback.error.kind, 'timeout');
+        assert.match(fallback.error.message, /no first token/, 'lifecycle events and keep-alives are not the first token');
         assert.equal(server.requests('/a').length, 1);
       });
 
@@ -238,10 +240,10 @@ describe('router', () => {
       assert.equal(ofType(result.events, 'done')[0].model, 'c');
     });
 
-    it('fails with a clear error when no larger model is configured', async () => {
+    it('fails with a clear error when every fallback is known to be smaller', async () => {
       server.on('/a', tooLong);
       server.on('/b', ok('openai'));
-      const result = await route(setup([{ id: 'a', protocol: 'anthropic' }, { id: 'b', protocol: 'openai' }]).router);
+      const result = await route(setup([{ id: 'a', protocol: 'anthropic', contextWindow: 200_000 }, { id: 'b', protocol: 'openai', contextWindow: 128_000 }]).router);
       assert.equal(result.error?.kind, 'context-window');
       assert.match(result.error!.message, /larger contextWindow/);
       assert.equal(server.requests('/b').length, 0);

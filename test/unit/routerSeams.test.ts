@@ -142,7 +142,7 @@ describe('router: seams, health across requests, cancellation', () => {
       server.on('/a', (req, res) => (healthy ? ok('openai') : httpError(503, { error: { message: 'down' } }))(req, res));
       server.on('/b', ok('anthropic'));
       const { router, clock } = setup([{ id: 'a', protocol: 'openai' }, { id: 'b', protocol: 'anthropic' }],
-        { cooldown: { failureThreshold: 3, cooldownMs: 30_000 } });
+        { cooldown: { failureThreshold: 1, cooldownMs: 30_000 } });
 
       const first = await route(router);
       assert.equal(first.text, FULL);
@@ -169,7 +169,7 @@ describe('router: seams, health across requests, cancellation', () => {
       server.on('/a', httpError(503, { error: { message: 'down' } }));
       server.on('/b', ok('anthropic'));
       const { router, clock } = setup([{ id: 'a', protocol: 'openai' }, { id: 'b', protocol: 'anthropic' }],
-        { cooldown: { failureThreshold: 3, cooldownMs: 30_000 } });
+        { cooldown: { failureThreshold: 1, cooldownMs: 30_000 } });
       await route(router);
       clock.advance(30_001);
       const probe = await route(router);

@@ -51,6 +51,21 @@ describe('settings', () => {
     for (const pattern of expect) assert.ok(problems.some((p) => pattern.test(p)), `${pattern} in\n${problems.join('\n')}`);
   });
 
+  it("takes a model's own timeouts over baton.timeouts, and names a bad one", () => {
+    const { settings, problems } = validateSettings({
+      models: [{ id: 'o3', provider: 'openai', model: 'o3', timeouts: { firstTokenMs: 90_000, headersMs: 5_000 } }],
+      timeouts: { headersMs: 2_000 },
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(settings.models[0].timeouts, { firstTokenMs: 90_000, headersMs: 5_000 });
+    assert.equal(settings.timeouts.headersMs, 2_000);
+    assert.equal(settings.timeouts.firstTokenMs, DEFAULT_SETTINGS.timeouts.firstTokenMs);
+    assert.ok(DEFAULT_SETTINGS.timeouts.headersMs < DEFAULT_SETTINGS.timeouts.firstTokenMs, 'a silent server is given up on before a slow model');
+    const bad = problemsOf({ models: [{ id: 'o3', provider: 'openai', model: 'o3', timeouts: { firstTokenMs: -5, totalMs: 1_000 } }] });
+    assert.ok(bad.some((p) => /baton\.models\[0\]\.timeouts\.firstTokenMs: expected a number of at least 1/.test(p)), bad.join('\n'));
+    assert.ok(bad.some((p) => /baton\.models\[0\]\.timeouts\.totalMs: unknown field; expected one of headersMs, firstTokenMs, idleMs/.test(p)), bad.join('\n'));
+  });
+
   it('refuses an apiKey in settings and a key in headers', () => {
     const problems = problemsOf({ models: [{ id: 'a', provider: 'openai', model: 'm', apiKey: 'sk-123', headers: { Authorization: 'Bearer x' } }] });
     assert.ok(problems.some((p) => /models\[0\]\.apiKey: refused: API keys belong in SecretStorage/.test(p)));
@@ -80,5 +95,7 @@ describe('settings', () => {
       assert.deepEqual(validateSettings({ [key.slice(6)]: schema.default }).problems, [], `${key}'s default is valid`);
     }
     assert.deepEqual(properties['baton.models'].items.properties.provider.enum, ['openai', 'openai-responses', 'anthropic', 'gemini', 'ollama']);
+    assert.deepEqual(Object.keys(properties['baton.timeouts'].properties).sort(), Object.keys(DEFAULT_SETTINGS.timeouts).sort());
+    assert.deepEqual(Object.keys(properties['baton.models'].items.properties.timeouts.properties).sort(), ['firstTokenMs', 'headersMs', 'idleMs']);
   });
 });

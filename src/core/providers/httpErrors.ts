@@ -9,15 +9,31 @@ export interface ErrorContext {
   apiKey?: string;
 }
 
-/** Milliseconds to wait from `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110's HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms recipients must still accept. */
+const HTTP_DATE = new RegExp(
+  `^(?:${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT` +
+  `|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT` +
+  `|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})$`,
+);
+
+/**
+ * Milliseconds to wait from `retry-after-ms` (OpenAI's and Azure's), else `retry-after` as
+ * delta-seconds or an HTTP-date (a date already past is 0). Anything else is no Retry-After at all:
+ * `Date.parse` would read "5, 5" (a header sent twice, merged by fetch) or "abc 2" as a day in 2001,
+ * and the retry would go out at once.
+ */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return Math.round(ms);
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && /^\d+(?:\.\d+)?$/.test(ms)) return Math.round(Number(ms));
   const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  if (!HTTP_DATE.test(value)) return undefined;
+  // asctime has no zone; like the other two forms it is GMT.
+  const date = Date.parse(/GMT$/.test(value) ? value : `${value} GMT`);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
@@ -40,7 +56,7 @@ const CODE_KINDS: Record<string, ErrorKind> = {
 const PERMANENT_CODES = new Set(['insufficient_quota']);
 
 const CONTEXT_WINDOW_TEXT =
-  /prompt is too long|context[ _-]?(length|window)|maximum context|too many tokens|exceeds the (maximum|max) number of tokens|input (is )?too long|reduce the length of the messages|requested \d+ tokens/i;
+  /prompt is too long|context[ _-]?(length|window)|maximum context|exceeds? (the )?context limit|too many tokens|exceeds the (maximum|max) number of tokens|input (is )?too long|reduce the length of the messages|requested \d+ tokens/i;
 const CONTENT_POLICY_TEXT = /content (management )?policy|safety system|content filter|flagged as|responsible ai/i;
 const AUTH_TEXT = /api key not valid|invalid api key|incorrect api key|invalid x-api-key|api key expired/i;
 
@@ -58,12 +74,16 @@ function kindFromStatus(status: number): ErrorKind {
 interface ErrorFacts {
   message?: string;
   codes: string[];
+  /** A numeric `code` that is an HTTP status (Gemini's, vLLM's), for errors that arrive inside a stream. */
+  status?: number;
+  /** The request field the error is about (OpenAI's `param`). */
+  param?: string;
 }
 
 /**
  * Reads OpenAI (`{error:{message,type,code}}`), Anthropic (`{type:"error",error:{type,message}}`),
- * Gemini (`{error:{code,message,status,details}}`), Responses `error` events (`{code,message}`)
- * and Ollama (`{error:"..."}`) error payloads.
+ * Gemini (`{error:{code,message,status,details}}`), Responses `error` events (`{code,message}`),
+ * vLLM's flat `{object:"error",message,type,code}` and Ollama (`{error:"..."}`) error payloads.
  */
 function errorFacts(payload: unknown): ErrorFacts {
   const facts: ErrorFacts = { codes: [] };
@@ -76,6 +96,8 @@ function errorFacts(payload: unknown): ErrorFacts {
     const value = inner[field];
     if (typeof value === 'string' && value !== 'error') facts.codes.push(value.toLowerCase());
   }
+  if (typeof inner.code === 'number' && inner.code >= 400 && inner.code < 600) facts.status = inner.code;
+  if (typeof inner.param === 'string') facts.param = inner.param;
   if (Array.isArray(inner.details)) {
     for (const detail of inner.details) {
       const reason = (detail as Record<string, unknown> | null)?.reason;
@@ -163,8 +185,19 @@ export function errorFromResponse(status: number, headers: Headers, body: string
     ...init,
     retryAfterMs: init.retryAfterMs ?? retryDelayFromBody(payload),
     code: facts.codes[0],
-    retryable: facts.codes.some((code) => PERMANENT_CODES.has(code)) ? false : undefined,
+    param: facts.param,
+    retryable: retryability(kind, facts),
   });
+}
+
+/**
+ * Overrides a kind's usual retryability: a permanent code (an empty quota) is never retried, and a
+ * timeout the provider itself reports (HTTP 408 or 504, Gemini's DEADLINE_EXCEEDED) is a server that
+ * ran out of time on this one request, so trying again can help, unlike Baton's own timeouts.
+ */
+function retryability(kind: ErrorKind, facts: ErrorFacts): boolean | undefined {
+  if (facts.codes.some((code) => PERMANENT_CODES.has(code))) return false;
+  return kind === 'timeout' ? true : undefined;
 }
 
 /**
@@ -174,16 +207,16 @@ export function errorFromResponse(status: number, headers: Headers, body: string
  */
 export function errorFromPayload(payload: unknown, ctx: ErrorContext): BatonError {
   const facts = errorFacts(payload);
-  const numericStatus = (payload as { error?: { code?: unknown } } | null)?.error?.code;
-  const status = typeof numericStatus === 'number' && numericStatus >= 400 ? numericStatus : undefined;
+  const { status } = facts;
   const kind = classify(facts, status, 'server');
   return new BatonError(kind, redact(`${ctx.provider} stream error: ${facts.message ?? clip(JSON.stringify(payload))}`, [ctx.apiKey]), {
     status,
     model: ctx.model,
     provider: ctx.provider,
     code: facts.codes[0],
+    param: facts.param,
     retryAfterMs: retryDelayFromBody(payload),
-    retryable: facts.codes.some((code) => PERMANENT_CODES.has(code)) ? false : undefined,
+    retryable: retryability(kind, facts),
   });
 }
 

@@ -10,6 +10,7 @@ import { joinUrl } from './url';
 export const ollama: Provider = {
   name: 'ollama',
   prefillByDefault: true,
+  headersWithFirstToken: true,
   stream: (call, signal) => streamWire(call, wireRequest(call), signal),
 };
 

@@ -13,14 +13,30 @@ import { isAzureHost, joinUrl } from './url';
 export const openaiChat: Provider = {
   name: 'openai',
   prefillByDefault: false,
-  stream: (call, signal) => streamWire(call, wireRequest(call), signal),
+  stream: (call, signal) => streamWire(call, wireRequest(call, tokenFieldFor(call)), signal),
 };
 
-function wireRequest(call: ProviderCall): WireRequest {
+type TokenField = 'max_tokens' | 'max_completion_tokens';
+
+/**
+ * Servers (base URL and model) that refused `max_tokens`. Compatible servers expect `max_tokens`,
+ * but reasoning deployments (Azure's o-series and gpt-5, and proxies in front of them) reject it and
+ * ask for `max_completion_tokens`, which older Azure API versions reject in turn. The server says
+ * which it wants, so Baton asks it once and remembers.
+ */
+const refusesMaxTokens = new Set<string>();
+
+const serverOf = (call: ProviderCall) => `${call.model.baseUrl} ${call.model.model}`;
+
+function tokenFieldFor(call: ProviderCall): TokenField {
+  const official = new URL(call.model.baseUrl).hostname === 'api.openai.com';
+  return official || refusesMaxTokens.has(serverOf(call)) ? 'max_completion_tokens' : 'max_tokens';
+}
+
+function wireRequest(call: ProviderCall, tokenField: TokenField): WireRequest {
   const { model, request, apiKey } = call;
   const url = joinUrl(model.baseUrl, 'chat/completions');
   const ctx: ErrorContext = { provider: 'openai', model: model.id, url, apiKey };
-  const official = new URL(model.baseUrl).hostname === 'api.openai.com';
   const { maxTokens, temperature } = sampling(call);
   let refused = false;
   const ended = new Set<number>();
@@ -34,12 +50,17 @@ function wireRequest(call: ProviderCall): WireRequest {
       ...openaiChatTools(request),
       stream: true,
       stream_options: { include_usage: true },
-      ...(maxTokens ? { [official ? 'max_completion_tokens' : 'max_tokens']: maxTokens } : {}),
+      ...(maxTokens ? { [tokenField]: maxTokens } : {}),
       ...(temperature !== undefined ? { temperature } : {}),
     },
     format: 'sse',
     completionSignal: 'data: [DONE]',
     finishCompletes: true,
+    amend: tokenField === 'max_tokens' && maxTokens ? (error) => {
+      if (error.kind !== 'bad-request' || error.param !== 'max_tokens') return undefined;
+      refusesMaxTokens.add(serverOf(call));
+      return wireRequest(call, 'max_completion_tokens');
+    } : undefined,
     onFrame(frame, sink) {
       if (frame.data === '[DONE]') {
         sink.terminal = true;
@@ -47,7 +68,8 @@ function wireRequest(call: ProviderCall): WireRequest {
       }
       const chunk = parseFrame(frame.data, 'openai', sink);
       if (!chunk) return;
-      if (chunk.error) return sink.fail(errorFromPayload(chunk, ctx));
+      // vLLM sends its errors flat: {"object": "error", "message": ..., "code": 500}.
+      if (chunk.error || chunk.object === 'error') return sink.fail(errorFromPayload(chunk, ctx));
       const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as Record<string, any> | undefined) : undefined;
       const delta = choice?.delta;
       if (delta) {

@@ -7,6 +7,25 @@ export interface ProviderCall {
   model: ModelConfig;
   apiKey?: string;
   request: ChatRequest;
+  /** Told what happens on the wire as it happens, for the router's timers. */
+  watch?: WireWatch;
+}
+
+/**
+ * What the transport reports as bytes arrive, whether or not anyone has read the parts yet: the
+ * provider's silence is measured at the socket, so a slow consumer is never blamed on the provider.
+ */
+export interface WireWatch {
+  /** The response headers arrived. */
+  onHeaders(): void;
+  /**
+   * A network read carried answer or reasoning text. Keep-alives, pings, empty deltas and protocol
+   * lifecycle events (Anthropic's message_start with its usage, Responses' response.created) never
+   * call this, so they can neither stand in for the first token nor keep a stalled stream alive.
+   */
+  onContent(): void;
+  /** The answer is complete (its completion signal arrived); nothing more needs watching. */
+  onEnd(): void;
 }
 
 /**
@@ -18,6 +37,11 @@ export interface Provider {
   readonly name: string;
   /** Whether a trailing assistant message is continued by this protocol's usual servers. */
   readonly prefillByDefault: boolean;
+  /**
+   * The server sends its response headers only with the first token (Ollama loads the model and
+   * evaluates the prompt before it writes anything), so waiting for headers is waiting for a token.
+   */
+  readonly headersWithFirstToken?: boolean;
   stream(call: ProviderCall, signal: AbortSignal): AsyncIterable<StreamPart>;
 }
 

@@ -1,15 +1,12 @@
-import { createParser } from 'eventsource-parser';
 import { BatonError } from '../errors';
 import type { StreamPart } from '../streamPart';
+import { BodyReader, FINISH_GRACE_MS, Frame } from './bodyReader';
 import { ErrorContext, errorFromPayload, errorFromResponse, networkError } from './httpErrors';
-import { PartSink } from './partSink';
+import type { PartSink } from './partSink';
 import type { ProviderCall } from './provider';
 
-/** One SSE event (`event` may be absent) or one NDJSON line (no `event`). */
-export interface Frame {
-  event?: string;
-  data: string;
-}
+export type { Frame } from './bodyReader';
+export { FINISH_GRACE_MS } from './bodyReader';
 
 /** What a protocol module tells the shared transport about one request. */
 export interface WireRequest {
@@ -27,16 +24,20 @@ export interface WireRequest {
    * sometimes never sent). After it, the transport waits at most {@link FINISH_GRACE_MS} for the rest.
    */
   finishCompletes?: boolean;
+  /**
+   * Offered the error of a refused request (an HTTP error, before any body): returns the request
+   * to send instead, once, when the server named a parameter it wants changed.
+   */
+  amend?(error: BatonError): WireRequest | undefined;
 }
 
-/** How long an OpenAI stream that sent its finish_reason may take to send usage and `[DONE]`. */
-export const FINISH_GRACE_MS = 1_000;
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
  * Sends the request and turns the response into stream parts. Owns everything the protocols share:
- * HTTP errors, HTML pages from proxies, SSE or NDJSON framing across chunk and UTF-8 boundaries,
- * in-band errors, completion and truncation. Leaving the iteration early cancels the body.
+ * HTTP errors, HTML pages from proxies, SSE or NDJSON framing across chunk and UTF-8 boundaries
+ * (in {@link BodyReader}, which reads as bytes arrive and tells `call.watch`), in-band errors,
+ * completion and truncation. Leaving the iteration early cancels the body.
  */
 export async function* streamWire(call: ProviderCall, wire: WireRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
   const ctx: ErrorContext = { provider: wire.provider, model: call.model.id, url: wire.url, apiKey: call.apiKey };
@@ -56,52 +57,38 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   } catch (error) {
     throw failure(error, signal, ctx);
   }
+  call.watch?.onHeaders();
   if (!response.ok) {
-    throw errorFromResponse(response.status, response.headers, await readSome(response, signal, ctx), ctx);
+    const error = errorFromResponse(response.status, response.headers, await readSome(response, signal, ctx), ctx);
+    const amended = wire.amend?.(error);
+    if (amended) return yield* streamWire(call, { ...amended, amend: undefined }, signal);
+    throw error;
   }
   const contentType = response.headers.get('content-type') ?? '';
   if (/html/i.test(contentType) || (wire.format === 'sse' && /json/i.test(contentType))) {
     throw notAStream(response.status, response.headers, await readSome(response, signal, ctx), contentType, ctx);
   }
   if (!response.body) throw new BatonError('protocol', `${wire.provider} answered with an empty body`, { provider: wire.provider, model: ctx.model });
-
-  const sink = new PartSink(wire.provider);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  // Frames go straight to the decoder; after an error or the terminator the rest are ignored.
-  const onFrame = (frame: Frame) => {
-    if (!sink.error && !sink.terminal) wire.onFrame(frame, sink);
-  };
-  const feed = wire.format === 'sse' ? sseFramer(onFrame) : ndjsonFramer(onFrame);
-  let settled = false;
+  const body = new BodyReader(response.body.getReader(), {
+    protocol: wire, model: ctx.model, signal, watch: call.watch, failure: (error) => failure(error, signal, ctx),
+  });
+  let delivered = false;
   try {
     for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      const lingering = wire.finishCompletes && sink.finishReason !== undefined;
-      try {
-        chunk = lingering ? await readWithin(reader, FINISH_GRACE_MS) : await reader.read();
-      } catch (error) {
-        if (lingering && !signal.aborted) break;
-        throw failure(error, signal, ctx);
-      }
-      if (chunk.done) {
-        feed.end(decoder.decode());
+      const parts = body.take();
+      if (parts) {
+        for (const part of parts) yield part;
+      } else if (body.complete) {
+        break;
       } else {
-        feed.push(decoder.decode(chunk.value, { stream: true }));
+        await body.arrival();
       }
-      yield* sink.drain();
-      if (sink.error) throw sink.error;
-      if (sink.terminal || chunk.done) break;
     }
-    if (!sink.terminal && !(wire.finishCompletes && sink.finishReason)) {
-      throw new BatonError('truncated', `${wire.provider} stream ended without its completion signal (${wire.completionSignal}); the answer is incomplete`, {
-        provider: wire.provider, model: ctx.model,
-      });
-    }
-    settled = true;
-    yield { type: 'finish', reason: sink.finishReason ?? 'stop', raw: sink.rawFinishReason };
+    delivered = true;
+    // Let the body end by itself, so that its connection goes back to the pool.
+    await body.ended;
   } finally {
-    if (!settled || !sink.terminal) reader.cancel().catch(() => undefined);
+    if (!delivered) body.cancel();
   }
 }
 
@@ -150,45 +137,4 @@ function notAStream(status: number, headers: Headers, body: string, contentType:
   return new BatonError('protocol', `${ctx.provider} answered with ${contentType || 'an unknown content type'} instead of a stream; the server may not support streaming at this URL`, {
     status, provider: ctx.provider, model: ctx.model,
   });
-}
-
-/** Resolves like `reader.read()`, or as done when nothing arrives within `ms`. */
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: NodeJS.Timeout | undefined;
-  const quiet = new Promise<ReadableStreamReadResult<Uint8Array>>((resolve) => {
-    timer = setTimeout(() => resolve({ done: true, value: undefined }), ms);
-  });
-  try {
-    return await Promise.race([reader.read(), quiet]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-interface Framer {
-  push(text: string): void;
-  end(text: string): void;
-}
-
-/** SSE framing by eventsource-parser: comments (keep-alives) and `retry:` lines never reach the decoder. */
-function sseFramer(onFrame: (frame: Frame) => void): Framer {
-  const parser = createParser({ onEvent: onFrame });
-  return { push: (text) => parser.feed(text), end: (text) => parser.feed(text) };
-}
-
-/** NDJSON framing: complete lines only, blank lines skipped, the last line flushed at the end. */
-function ndjsonFramer(onFrame: (frame: Frame) => void): Framer {
-  let buffer = '';
-  const lines = (text: string, final: boolean) => {
-    buffer += text;
-    let start = 0;
-    for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
-      const line = buffer.slice(start, nl).trim();
-      if (line) onFrame({ data: line });
-      start = nl + 1;
-    }
-    buffer = buffer.slice(start);
-    if (final && buffer.trim()) onFrame({ data: buffer.trim() });
-  };
-  return { push: (text) => lines(text, false), end: (text) => lines(text, true) };
 }

@@ -21,10 +21,12 @@ export function resolveChain(settings: BatonSettings, requested?: string): Model
 }
 
 /**
- * After a context-window failure on `failed`, whether `candidate` could hold more: its window is
- * declared and larger than the failed model's (or the failed model's is unknown).
+ * After context-window failures, whether `candidate` could hold the conversation. A window that is
+ * not configured is unknown, not smaller, so that candidate is tried. Only a candidate known to be
+ * no larger than the largest window that already failed is skipped.
+ *
+ * @param largestFailed the largest configured `contextWindow` among the models that failed, if any.
  */
-export function hasLargerContext(candidate: ModelConfig, failed: ModelConfig): boolean {
-  if (candidate.contextWindow === undefined) return false;
-  return failed.contextWindow === undefined || candidate.contextWindow > failed.contextWindow;
+export function mayHoldMore(candidate: ModelConfig, largestFailed: number | undefined): boolean {
+  return candidate.contextWindow === undefined || largestFailed === undefined || candidate.contextWindow > largestFailed;
 }

@@ -19,7 +19,11 @@ export type RouterEvent =
   | { type: 'retry'; model: string; attempt: number; delayMs: number; error: BatonError }
   /** A model in the chain was passed over: its circuit is open, or its context window is too small. */
   | { type: 'skip'; model: string; reason: string }
-  /** The answer moves to another model. `at` is how many characters the user had at that moment. */
+  /**
+   * The answer moves to another model. `at` is how many characters the user had at that moment.
+   * Form `restart` is the visible marker that the answer starts again (mode `restart`, or a refusal,
+   * which is never continued); front ends show it and drop the text before it.
+   */
   | { type: 'fallback'; from: string; to: string; error: BatonError; phase: Phase; at: number; form: AttemptForm }
   | { type: 'warning'; model: string; message: string }
   /**

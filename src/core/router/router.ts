@@ -4,15 +4,15 @@ import { providerFor } from '../providers';
 import type { BatonSettings, ModelConfig } from '../settings/types';
 import { addUsage, FinishReason, Usage } from '../streamPart';
 import { retryDelay } from './backoff';
-import { hasLargerContext, resolveChain } from './chain';
+import { mayHoldMore, resolveChain } from './chain';
 import { abortedError, Clock, systemClock } from './clock';
 import { AttemptForm, continuationRequest } from './continuation';
 import type { FailedStep, RouterEvent } from './events';
-import { HealthTracker } from './health';
+import { HealthTicket, HealthTracker } from './health';
 import { RouterError } from './routerError';
 import { SeamStitcher } from './seam';
 import { toolCapableChain, ToolTurn, withToolHint } from './toolTurn';
-import { Watchdog } from './watchdog';
+import { limitsFor, Watchdog } from './watchdog';
 
 /** Finds the key for a model: SecretStorage in the editor, environment variables in the CLI. */
 export type KeyResolver = (model: ModelConfig) => string | undefined | Promise<string | undefined>;
@@ -41,9 +41,14 @@ interface Run {
   usage: Usage;
   steps: FailedStep[];
   attempts: number;
+  /** Mid-stream handovers so far; `continuation.maxHandovers` bounds them. */
   handovers: number;
   /** Complete tool calls so far; once there are any, the turn ends with them. */
   tools: ToolTurn;
+  /** The largest configured context window that was too small, after context-window failures. */
+  tooSmall?: number;
+  /** The partial answer was refused: the next model starts the answer again rather than continue it. */
+  refused: boolean;
 }
 
 type AttemptResult =
@@ -76,7 +81,7 @@ export class Router {
     const { model: _ignored, ...chat } = request;
     const run: Run = {
       settings, request: chat, signal, deadline: this.clock.now() + settings.timeouts.totalMs,
-      text: '', usage: {}, steps: [], attempts: 0, handovers: 0,
+      text: '', usage: {}, steps: [], attempts: 0, handovers: 0, refused: false,
       tools: new ToolTurn(chat),
     };
     let index = 0;
@@ -85,21 +90,19 @@ export class Router {
 
     for (;;) {
       let model: ModelConfig | undefined;
-      let probe = false;
+      let ticket: HealthTicket | undefined;
       for (; index < chain.length && !model; index++) {
         const candidate = chain[index];
-        if (failed?.error.kind === 'context-window' && !hasLargerContext(candidate, failed.model)) {
-          yield { type: 'skip', model: candidate.id, reason: 'its context window is not known to be larger' };
+        if (failed?.error.kind === 'context-window' && !mayHoldMore(candidate, run.tooSmall)) {
+          yield { type: 'skip', model: candidate.id, reason: `its context window (${candidate.contextWindow}) is no larger than one that was too small` };
           continue;
         }
-        const admission = ignoreHealth ? 'ok' : this.health.admit(candidate.id);
-        if (admission === 'cooling') {
-          const left = Math.ceil(this.health.coolingFor(candidate.id) / 1000);
-          yield { type: 'skip', model: candidate.id, reason: `cooling down after repeated failures${left ? ` (${left} s left)` : ''}` };
+        ticket = ignoreHealth ? this.health.force(candidate.id) : this.health.admit(candidate.id);
+        if (!ticket) {
+          yield { type: 'skip', model: candidate.id, reason: this.health.describeCooling(candidate.id) };
           continue;
         }
         model = candidate;
-        probe = admission === 'probe';
       }
       if (!model) {
         if (!failed && !ignoreHealth) {
@@ -112,16 +115,28 @@ export class Router {
           ? 'The conversation does not fit, and no fallback with a larger contextWindow is configured.'
           : undefined);
       }
-      if (failed) {
-        const form = this.formFor(model, run, false);
-        yield { type: 'fallback', from: failed.model.id, to: model.id, error: failed.error, phase: run.text ? 'mid-stream' : 'before-first-token', at: run.text.length, form };
-        run.handovers++;
-        if (form === 'restart') run.text = '';
+      let error: BatonError | undefined;
+      let tried = false;
+      try {
+        if (failed) {
+          const form = this.formFor(model, run, false);
+          const phase = run.text ? 'mid-stream' : 'before-first-token';
+          yield { type: 'fallback', from: failed.model.id, to: model.id, error: failed.error, phase, at: run.text.length, form };
+          if (phase === 'mid-stream') run.handovers++;
+          if (form === 'restart') run.text = '';
+          run.refused = false;
+        }
+        tried = true;
+        error = yield* this.tryModel(model, ticket!, run);
+      } finally {
+        // The consumer may stop at the fallback event; an admitted probe must not stay taken.
+        if (!tried) this.health.released(ticket!);
       }
-
-      const error = yield* this.tryModel(model, probe, run);
       if (!error) return;
       failed = { model, error };
+      if (error.kind === 'context-window' && model.contextWindow !== undefined) run.tooSmall = Math.max(run.tooSmall ?? 0, model.contextWindow);
+      // A refusal is never continued: the backup would be told that "I can't help with that" was cut off.
+      if (error.kind === 'content-policy') run.refused = true;
       const headline = this.stopReason(run, error);
       if (headline !== undefined) throw this.failure(run, error, headline || undefined);
     }
@@ -133,7 +148,10 @@ export class Router {
     if (this.clock.now() >= run.deadline) return 'The request ran out of time.';
     if (error.kind === 'content-policy' && !settings.fallbackOnRefusal) return '';
     if (run.text && settings.continuation.mode === 'off') return '';
-    if (run.handovers >= settings.continuation.maxHandovers) return `Stopped after ${run.handovers} handovers (baton.continuation.maxHandovers).`;
+    // Before the first token the chain itself is the bound; the budget is for handing over a partial answer.
+    if (run.text && run.handovers >= settings.continuation.maxHandovers) {
+      return `Stopped after ${run.handovers} handover${run.handovers === 1 ? '' : 's'} (baton.continuation.maxHandovers).`;
+    }
     return undefined;
   }
 
@@ -143,53 +161,67 @@ export class Router {
 
   private formFor(model: ModelConfig, run: Run, prefillRejected: boolean): AttemptForm {
     if (!run.text.trim()) return 'fresh';
-    if (run.settings.continuation.mode === 'restart') return 'restart';
+    if (run.settings.continuation.mode === 'restart' || run.refused) return 'restart';
     const prefill = model.prefill ?? providerFor(model.provider).prefillByDefault;
     return prefill && !prefillRejected ? 'prefill' : 'instruction';
   }
 
-  /** Attempts one model until it answers, or returns the error that moves the request on. */
-  private async *tryModel(model: ModelConfig, probe: boolean, run: Run): AsyncGenerator<RouterEvent, BatonError | undefined> {
+  /**
+   * Attempts one model until it answers, or returns the error that moves the request on. The
+   * model's health hears one verdict for the whole request, however many attempts it took; a
+   * request that is cancelled or abandoned (the consumer stopped iterating) gives no verdict.
+   */
+  private async *tryModel(model: ModelConfig, ticket: HealthTicket, run: Run): AsyncGenerator<RouterEvent, BatonError | undefined> {
     const { retry } = run.settings;
     let prefillRejected = false;
     let failures = 0;
-    for (let attempt = 1; ; attempt++) {
-      const form = this.formFor(model, run, prefillRejected);
-      run.attempts++;
-      yield { type: 'attempt', model: model.id, attempt, form, probe: probe && attempt === 1 };
-      const result = yield* this.attempt(model, form, run);
-      if (result.ok) {
-        this.health.succeeded(model.id);
-        yield { type: 'done', model: model.id, usage: run.usage, finishReason: result.finishReason, attempts: run.attempts, handovers: run.handovers };
-        return undefined;
+    let judged = false;
+    const verdict = (error?: BatonError, pauseMs?: number) => {
+      judged = true;
+      if (error) this.health.failed(ticket, error, pauseMs);
+      else this.health.succeeded(ticket);
+    };
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const form = this.formFor(model, run, prefillRejected);
+        run.attempts++;
+        yield { type: 'attempt', model: model.id, attempt, form, probe: ticket.probe && attempt === 1 };
+        const result = yield* this.attempt(model, form, run);
+        if (result.ok) {
+          verdict();
+          yield { type: 'done', model: model.id, usage: run.usage, finishReason: result.finishReason, attempts: run.attempts, handovers: run.handovers };
+          return undefined;
+        }
+        const { error } = result;
+        if (error.kind === 'aborted') throw error;
+        if (run.tools.standing) {
+          // Complete calls stand: no handover, no retry that could make them twice.
+          verdict(error);
+          yield { type: 'tool-calls-kept', model: model.id, error, calls: run.tools.calls.length, at: run.text.length };
+          yield { type: 'done', model: model.id, usage: run.usage, finishReason: 'tool-calls', attempts: run.attempts, handovers: run.handovers };
+          return undefined;
+        }
+        if (form === 'prefill' && error.kind === 'bad-request' && !result.committed) {
+          // The target refused the prefill itself; that is not the failure the user should see.
+          prefillRejected = true;
+          yield { type: 'warning', model: model.id, message: `${model.id} refused the prefill (${error.message}); asking it to continue by instruction instead` };
+          continue;
+        }
+        run.steps.push({ model: model.id, attempt, form, error, phase: run.text ? 'mid-stream' : 'before-first-token', at: run.text.length });
+        failures++;
+        const delayMs = retryDelay(retry, failures, error, this.random);
+        // A Retry-After too long to wait out: the model is left alone that long, by every request.
+        const pauseMs = delayMs === undefined ? error.retryAfterMs : undefined;
+        if (result.committed || result.silent || ticket.probe || !error.retryable || failures >= retry.maxAttempts
+          || delayMs === undefined || this.clock.now() + delayMs >= run.deadline) {
+          verdict(error, pauseMs);
+          return error;
+        }
+        yield { type: 'retry', model: model.id, attempt, delayMs, error };
+        await this.clock.sleep(delayMs, run.signal);
       }
-      const { error } = result;
-      if (error.kind === 'aborted') {
-        this.health.released(model.id);
-        throw error;
-      }
-      if (run.tools.standing) {
-        // Complete calls stand: no handover, no retry that could make them twice.
-        this.health.failed(model.id, error);
-        yield { type: 'tool-calls-kept', model: model.id, error, calls: run.tools.calls.length, at: run.text.length };
-        yield { type: 'done', model: model.id, usage: run.usage, finishReason: 'tool-calls', attempts: run.attempts, handovers: run.handovers };
-        return undefined;
-      }
-      if (form === 'prefill' && error.kind === 'bad-request' && !result.committed) {
-        // The target refused the prefill itself; that is not the failure the user should see.
-        prefillRejected = true;
-        this.health.released(model.id);
-        yield { type: 'warning', model: model.id, message: `${model.id} refused the prefill (${error.message}); asking it to continue by instruction instead` };
-        continue;
-      }
-      this.health.failed(model.id, error);
-      run.steps.push({ model: model.id, attempt, form, error, phase: run.text ? 'mid-stream' : 'before-first-token', at: run.text.length });
-      failures++;
-      if (result.committed || result.silent || probe || !error.retryable || failures >= retry.maxAttempts) return error;
-      const delayMs = retryDelay(retry, failures, error, this.random);
-      if (delayMs === undefined || this.clock.now() + delayMs >= run.deadline) return error;
-      yield { type: 'retry', model: model.id, attempt, delayMs, error };
-      await this.clock.sleep(delayMs, run.signal);
+    } finally {
+      if (!judged) this.health.released(ticket);
     }
   }
 
@@ -200,19 +232,21 @@ export class Router {
     if (run.signal?.aborted) return { ok: false, error: abortedError(), committed: false, silent: false };
     run.signal?.addEventListener('abort', cancel, { once: true });
     const { timeouts, continuation } = run.settings;
-    const watchdog = new Watchdog(this.clock, { ...timeouts, deadline: run.deadline }, model.id, (error) => controller.abort(error));
+    const provider = providerFor(model.provider);
+    const watchdog = new Watchdog(this.clock, limitsFor(model, timeouts, provider, run.deadline), model.id, (error) => controller.abort(error));
     const stitcher = form === 'prefill' || form === 'instruction' ? new SeamStitcher(run.text, form) : undefined;
     const request = withToolHint(continuationRequest(run.request, run.text, form, continuation.prompt), form);
     let usage: Usage = {};
     let finishReason: FinishReason | undefined;
     let committed = 0;
+    let finished = false;
     try {
       const apiKey = await this.key(model);
       watchdog.start();
-      for await (const part of providerFor(model.provider).stream({ model, apiKey, request }, controller.signal)) {
+      // The watchdog hears from the transport as bytes arrive, not from this loop as parts are pulled.
+      for await (const part of provider.stream({ model, apiKey, request, watch: watchdog }, controller.signal)) {
         switch (part.type) {
           case 'text': {
-            watchdog.activity();
             const text = stitcher ? stitcher.push(part.text) : part.text;
             if (text) {
               run.text += text;
@@ -223,15 +257,12 @@ export class Router {
             break;
           }
           case 'reasoning':
-            watchdog.activity();
             yield part;
             break;
           case 'usage':
-            watchdog.activity();
             usage = addUsage(usage, part.usage);
             break;
           case 'tool-call': {
-            watchdog.activity();
             // Text the stitcher still holds came before the call.
             const held = stitcher?.end();
             if (held) {
@@ -245,7 +276,7 @@ export class Router {
             break;
           }
           case 'tool-call-progress':
-            watchdog.activity();
+            // The transport told the watchdog when these bytes arrived.
             break;
           case 'finish':
             finishReason = part.reason;
@@ -263,6 +294,7 @@ export class Router {
       }
       for (const message of stitcher?.takeNotes() ?? []) yield { type: 'warning', model: model.id, message };
       run.usage = addUsage(run.usage, usage);
+      finished = true;
       if (finishReason === 'content-filter') {
         const error = new BatonError('content-policy', `${model.id} stopped: the provider's content filter ended the answer`, { model: model.id, provider: model.provider });
         return { ok: false, error, committed: committed > 0, silent: false };
@@ -277,7 +309,8 @@ export class Router {
     } finally {
       watchdog.stop();
       run.signal?.removeEventListener('abort', cancel);
-      controller.abort();
+      // A finished body was left to end on its own, so its connection can be reused.
+      if (!finished) controller.abort();
     }
   }
 

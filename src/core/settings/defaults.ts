@@ -19,7 +19,7 @@ export const DEFAULT_CONTINUATION_PROMPT =
 
 /** Defaults for an interactive editor: a stall is noticed within seconds. */
 export const DEFAULT_SETTINGS: Omit<BatonSettings, 'models' | 'fallbacks' | 'defaultModel'> = {
-  timeouts: { firstTokenMs: 20_000, idleMs: 8_000, totalMs: 600_000 },
+  timeouts: { headersMs: 10_000, firstTokenMs: 20_000, idleMs: 8_000, totalMs: 600_000 },
   retry: { maxAttempts: 3, baseDelayMs: 400, maxDelayMs: 8_000, maxRetryAfterMs: 20_000 },
   cooldown: { failureThreshold: 3, cooldownMs: 60_000 },
   continuation: { mode: 'continue', prompt: DEFAULT_CONTINUATION_PROMPT, maxHandovers: 3 },

@@ -28,16 +28,29 @@ export interface ModelConfig {
   headers?: Record<string, string>;
   /** Extra top-level fields merged into the request body, e.g. vLLM's `continue_final_message`. */
   extraBody?: Record<string, unknown>;
+  /**
+   * This model's own waits, over `baton.timeouts`: a reasoning model (o3, gpt-5, Gemini 2.5) can
+   * think in silence for longer than a fast chat model should ever be allowed to.
+   */
+  timeouts?: ModelTimeouts;
 }
 
 export interface Timeouts {
-  /** From sending the request to the first answer token. */
+  /**
+   * From sending the request to the response headers. Shorter than `firstTokenMs`: a server that
+   * has not even answered is dead, not thinking, and is not retried.
+   */
+  headersMs: number;
+  /** From sending the request to the first answer token (reasoning counts; pings and lifecycle events do not). */
   firstTokenMs: number;
   /** The longest silence between tokens once the answer has started. */
   idleMs: number;
   /** The whole request, every attempt included. */
   totalMs: number;
 }
+
+/** The waits a model entry may set for itself; the request's total stays global. */
+export type ModelTimeouts = Partial<Pick<Timeouts, 'headersMs' | 'firstTokenMs' | 'idleMs'>>;
 
 export interface RetryPolicy {
   /** Attempts per model before the first token, the first one included. */
@@ -49,7 +62,7 @@ export interface RetryPolicy {
 }
 
 export interface CooldownPolicy {
-  /** Consecutive failures that open a model's circuit. */
+  /** Failed requests in a row (not attempts) that open a model's circuit. */
   failureThreshold: number;
   cooldownMs: number;
 }
@@ -61,7 +74,7 @@ export interface ContinuationPolicy {
   mode: ContinuationMode;
   /** The user message that asks a backup to continue, where prefill is not available. */
   prompt: string;
-  /** The most models one answer may be handed to. */
+  /** The most times a partial answer may be handed on; before the first token the chain is the bound. */
   maxHandovers: number;
 }
 

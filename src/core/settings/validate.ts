@@ -14,7 +14,9 @@ export interface SettingsResult {
 
 /** Every `baton.*` key, without the prefix. package.json declares the same set (a test checks). */
 export const SETTING_KEYS = ['models', 'fallbacks', 'defaultModel', 'timeouts', 'retry', 'cooldown', 'continuation', 'fallbackOnRefusal'];
-const MODEL_KEYS = ['id', 'provider', 'model', 'baseUrl', 'contextWindow', 'maxTokens', 'temperature', 'prefill', 'tools', 'headers', 'extraBody', 'label'];
+const MODEL_KEYS = ['id', 'provider', 'model', 'baseUrl', 'contextWindow', 'maxTokens', 'temperature', 'prefill', 'headers', 'extraBody', 'label', 'timeouts', 'tools'];
+const TIMEOUT_BOUNDS = { headersMs: [1, Infinity], firstTokenMs: [1, Infinity], idleMs: [1, Infinity], totalMs: [1, Infinity] } as const;
+const MODEL_TIMEOUT_BOUNDS = { headersMs: TIMEOUT_BOUNDS.headersMs, firstTokenMs: TIMEOUT_BOUNDS.firstTokenMs, idleMs: TIMEOUT_BOUNDS.idleMs };
 const SECRET_FIELDS = /^(api[-_]?key|key|token|secret|password)$/i;
 const SECRET_HEADERS = /^(authorization|x-api-key|api-key|x-goog-api-key)$/i;
 const KEY_ADVICE = 'API keys belong in SecretStorage (run "Baton: Set API Key") or in an environment variable such as BATON_API_KEY_<ID>, never in settings';
@@ -46,7 +48,7 @@ export function validateSettings(section: unknown): SettingsResult {
   }
 
   const d = DEFAULT_SETTINGS;
-  const timeouts = readNumbers(root.timeouts, 'baton.timeouts', d.timeouts, { firstTokenMs: [1, Infinity], idleMs: [1, Infinity], totalMs: [1, Infinity] }, report);
+  const timeouts = readNumbers(root.timeouts, 'baton.timeouts', d.timeouts, TIMEOUT_BOUNDS, report);
   const retry = readNumbers(root.retry, 'baton.retry', d.retry, { maxAttempts: [1, 10], baseDelayMs: [0, Infinity], maxDelayMs: [0, Infinity], maxRetryAfterMs: [0, Infinity] }, report);
   const cooldown = readNumbers(root.cooldown, 'baton.cooldown', d.cooldown, { failureThreshold: [1, 100], cooldownMs: [0, Infinity] }, report);
   const continuation = readContinuation(root.continuation, report);
@@ -112,6 +114,7 @@ function readModels(value: unknown, report: Report): ModelConfig[] {
       }
     }
     if (entry.extraBody !== undefined && !isRecord(entry.extraBody)) local(`${at}.extraBody`, 'expected an object of extra request fields');
+    const timeouts = entry.timeouts === undefined ? undefined : readNumbers(entry.timeouts, `${at}.timeouts`, {}, MODEL_TIMEOUT_BOUNDS, local);
     if (problemsBefore.length > 0) return;
     seen.add(id as string);
     const providerName = provider as ProviderName;
@@ -128,6 +131,7 @@ function readModels(value: unknown, report: Report): ModelConfig[] {
       tools: entry.tools as boolean | undefined,
       headers: entry.headers as Record<string, string> | undefined,
       extraBody: entry.extraBody as Record<string, unknown> | undefined,
+      timeouts,
     }));
   });
   return models;
@@ -156,7 +160,7 @@ function readFallbacks(value: unknown, ids: Set<string>, report: Report): Record
   return out;
 }
 
-function readNumbers<T extends object>(value: unknown, at: string, defaults: T, bounds: Record<keyof T & string, [number, number]>, report: Report): T {
+function readNumbers<T extends object>(value: unknown, at: string, defaults: T, bounds: { readonly [K in keyof T]-?: readonly [number, number] }, report: Report): T {
   const out = { ...defaults } as Record<string, number>;
   if (value === undefined) return out as T;
   if (!isRecord(value)) {
@@ -164,7 +168,7 @@ function readNumbers<T extends object>(value: unknown, at: string, defaults: T, 
     return out as T;
   }
   for (const [key, raw] of Object.entries(value)) {
-    const range = (bounds as Record<string, [number, number]>)[key];
+    const range = (bounds as Record<string, readonly [number, number]>)[key];
     if (!range) {
       report(`${at}.${key}`, `unknown field${suggest(key, Object.keys(bounds))}`);
       continue;
