@@ -71,9 +71,17 @@ export class BatonChatProvider implements vscode.LanguageModelChatProvider<Info>
     const { tools, toolChoice } = conversion.request;
     if (tools?.length) log.info(`lm (${caller}): ${tools.length} tool(s) offered (${toolChoice}): ${tools.map((t) => t.name).join(', ')}`);
     try {
+      let reported = false;
       for await (const event of this.session.run(`lm (${caller})`, { ...conversion.request, model: model.id }, token)) {
-        if (event.type === 'text') progress.report(new vscode.LanguageModelTextPart(event.text));
-        else if (event.type === 'tool-call') progress.report(new vscode.LanguageModelToolCallPart(event.call.id, event.call.name, event.call.arguments));
+        if (event.type === 'text') {
+          reported = true;
+          progress.report(new vscode.LanguageModelTextPart(event.text));
+        } else if (event.type === 'tool-call') {
+          progress.report(new vscode.LanguageModelToolCallPart(event.call.id, event.call.name, event.call.arguments));
+        } else if (event.type === 'fallback' && event.form === 'restart' && reported) {
+          // Text already reported cannot be taken back: say plainly that the answer starts again.
+          progress.report(new vscode.LanguageModelTextPart(restartMarker(event.from, event.to)));
+        }
       }
     } catch (error) {
       if (token.isCancellationRequested || (BatonError.is(error) && error.kind === 'aborted')) throw new vscode.CancellationError();
@@ -96,6 +104,14 @@ export class BatonChatProvider implements vscode.LanguageModelChatProvider<Info>
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/**
+ * What a caller reads when the answer restarts on another model (a refusal, or continuation mode
+ * `restart`): the text above it is abandoned, and the model that starts over is named.
+ */
+export function restartMarker(from: string, to: string): string {
+  return `\n\n---\n\n*${from} stopped; ${to} starts the answer again:*\n\n`;
 }
 
 function toInformation(model: LmModelInfo): Info {
