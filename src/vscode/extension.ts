@@ -8,15 +8,15 @@ import { BatonLog } from './log';
 import { registerModelCommands } from './modelCommands';
 import { BatonSession } from './session';
 import { StatusIndicator } from './statusBar';
+import { publishTestHooks, testHooksEnabled } from './testHooks';
 
-/** What the extension exports, for tests and other extensions. */
-export interface BatonApi {
-  /** The folder holding Baton's log file ("Baton.log"). */
-  logUri: vscode.Uri;
-  session: BatonSession;
-}
-
-export function activate(context: vscode.ExtensionContext): BatonApi {
+/**
+ * Exports nothing. Whatever `activate()` returns, any installed extension can read with
+ * `getExtension('baton-dev.baton').activate()`; Baton's session holds the user's keys and spends
+ * their quota, so none of it is handed out. The host suite reaches what it needs through
+ * {@link publishTestHooks}, which exists only when the editor runs Baton under test.
+ */
+export function activate(context: vscode.ExtensionContext): void {
   const keys = new KeyStore(context.secrets);
   const log = new BatonLog(() => keys.known());
   const status = new StatusIndicator();
@@ -25,14 +25,14 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
   context.subscriptions.push(
     log, status, config,
     config.onDidChange(() => status.setDefaultModel(session.defaultModel)),
-    ...registerKeyCommands(config, keys, log),
+    ...registerKeyCommands(config, keys, log, { scriptedKeys: testHooksEnabled(context) }),
     ...registerModelCommands(config, keys, log, status),
     ...registerChat(context, session),
     ...registerInlineEdit(context, session),
+    publishTestHooks(context, { logUri: context.logUri, session }),
   );
   config.reload();
   status.setDefaultModel(session.defaultModel);
-  return { logUri: context.logUri, session };
 }
 
 export function deactivate(): void {}

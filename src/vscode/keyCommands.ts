@@ -5,7 +5,11 @@ import type { BatonConfig } from './config';
 import type { KeyStore, KeyTarget } from './keys';
 import type { BatonLog } from './log';
 
-/** Arguments for scripted use: `executeCommand('baton.setApiKey', { model: 'fast', key })`. */
+/**
+ * Arguments for scripted use: `executeCommand('baton.setApiKey', { model: 'fast' })` opens the key
+ * box for that model. A `key` is taken only under test: any extension can run commands, and none
+ * should be able to replace the user's keys behind their back.
+ */
 interface KeyArgs {
   model?: string;
   provider?: ProviderName;
@@ -46,12 +50,18 @@ async function pickTarget(config: BatonConfig, keys: KeyStore, title: string, ar
 
 const describeTarget = (target: KeyTarget) => ('model' in target ? `model "${target.model}"` : `provider ${target.provider}`);
 
-export function registerKeyCommands(config: BatonConfig, keys: KeyStore, log: BatonLog): vscode.Disposable[] {
+export interface KeyCommandOptions {
+  /** Accept `key` in the arguments of `baton.setApiKey` (the host suite's hook). */
+  scriptedKeys: boolean;
+}
+
+export function registerKeyCommands(config: BatonConfig, keys: KeyStore, log: BatonLog, options: KeyCommandOptions): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('baton.setApiKey', async (args?: KeyArgs) => {
       const target = await pickTarget(config, keys, 'Baton: Set API Key', args);
       if (!target) return false;
-      const key = args?.key ?? await vscode.window.showInputBox({
+      const scripted = options.scriptedKeys && typeof args?.key === 'string' ? args.key : undefined;
+      const key = scripted ?? await vscode.window.showInputBox({
         title: `Baton: API key for ${describeTarget(target)}`,
         prompt: 'Stored in the OS keyring through VS Code Secret Storage; never in settings or logs.',
         password: true,
@@ -61,7 +71,7 @@ export function registerKeyCommands(config: BatonConfig, keys: KeyStore, log: Ba
       if (!key?.trim()) return false;
       const persisted = await keys.store(target, key.trim());
       log.info(`keys: stored a key for ${describeTarget(target)}${persisted ? '' : ' in memory only (keyring unavailable)'}`);
-      if (!args?.key) void vscode.window.showInformationMessage(`Baton: key for ${describeTarget(target)} saved${persisted ? ' in Secret Storage' : ' for this window'}.`);
+      if (!scripted) void vscode.window.showInformationMessage(`Baton: key for ${describeTarget(target)} saved${persisted ? ' in Secret Storage' : ' for this window'}.`);
       return true;
     }),
     vscode.commands.registerCommand('baton.clearApiKey', async (args?: KeyArgs) => {
