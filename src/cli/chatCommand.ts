@@ -16,7 +16,7 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
   const { settings } = loadSettings(args.settings);
   const prompt = args.prompt ?? (await readStdin());
   if (!prompt.trim()) throw new UsageError('no prompt: pass PROMPT as an argument or pipe it on stdin');
-  const router = new Router({ settings: () => settings, resolveKey: (model) => keyFromEnvironment(model, process.env) });
+  const router = new Router({ settings: () => settings, resolveKey: (model) => keyFromEnvironment(model, process.env, settings.models) });
   const out = process.stdout;
   let endsWithNewline = true;
   try {

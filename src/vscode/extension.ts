@@ -17,7 +17,8 @@ import { publishTestHooks, testHooksEnabled } from './testHooks';
  * {@link publishTestHooks}, which exists only when the editor runs Baton under test.
  */
 export function activate(context: vscode.ExtensionContext): void {
-  const keys = new KeyStore(context.secrets);
+  // The key store asks the settings where models point; the settings need the store to move keys.
+  const keys: KeyStore = new KeyStore(context.secrets, { models: () => config.settings.models, modelsScope: () => config.modelsScope() });
   const log = new BatonLog(() => keys.known());
   const status = new StatusIndicator();
   const config = new BatonConfig(log, keys);

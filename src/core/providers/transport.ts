@@ -3,6 +3,7 @@ import { BatonError } from '../errors';
 import type { StreamPart } from '../streamPart';
 import { ErrorContext, errorFromPayload, errorFromResponse, networkError } from './httpErrors';
 import { PartSink } from './partSink';
+import { fetchWithoutLeaks } from './redirect';
 import type { ProviderCall } from './provider';
 
 /** One SSE event (`event` may be absent) or one NDJSON line (no `event`). */
@@ -42,7 +43,7 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   const ctx: ErrorContext = { provider: wire.provider, model: call.model.id, url: wire.url, apiKey: call.apiKey };
   let response: Response;
   try {
-    response = await fetch(wire.url, {
+    response = await fetchWithoutLeaks(wire.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -52,7 +53,7 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
       },
       body: JSON.stringify({ ...(wire.body as object), ...call.model.extraBody }),
       signal,
-    });
+    }, ctx);
   } catch (error) {
     throw failure(error, signal, ctx);
   }
