@@ -20,12 +20,14 @@ export function activate(context: vscode.ExtensionContext): void {
   // The key store asks the settings where models point; the settings need the store to move keys.
   const keys: KeyStore = new KeyStore(context.secrets, { models: () => config.settings.models, modelsScope: () => config.modelsScope() });
   const log = new BatonLog(() => keys.known());
-  const status = new StatusIndicator();
+  const status = new StatusIndicator((text) => log.clean(text));
   const config = new BatonConfig(log, keys);
   const session = new BatonSession(config, keys, log, status);
   context.subscriptions.push(
     log, status, config,
     config.onDidChange(() => status.setDefaultModel(session.defaultModel)),
+    config.onDidChange((settings) => void keys.learnStoredKeys(settings.models)),
+    keys.onDidChange(() => void keys.learnStoredKeys(config.settings.models)),
     ...registerKeyCommands(config, keys, log, { scriptedKeys: testHooksEnabled(context) }),
     ...registerModelCommands(config, keys, log, status),
     ...registerChat(context, session),
@@ -34,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   config.reload();
   status.setDefaultModel(session.defaultModel);
+  void keys.learnStoredKeys(config.settings.models);
 }
 
 export function deactivate(): void {}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { atProviderEndpoint, environmentKey, originOf } from '../core/keys';
 import { BatonError } from '../core/errors';
 import { DEFAULT_BASE_URLS } from '../core/settings/defaults';
-import type { ModelConfig, ProviderName } from '../core/settings/types';
+import { ModelConfig, PROVIDER_NAMES, ProviderName } from '../core/settings/types';
 import { OriginConsent } from './originConsent';
 
 /** What a key belongs to: one model entry, or every model of a provider at its own endpoint. */
@@ -132,6 +132,15 @@ export class KeyStore {
 
   async has(target: KeyTarget): Promise<boolean> {
     return Boolean(await this.readStored(target));
+  }
+
+  /**
+   * Reads every stored key of these models and of every provider, so redaction knows them before
+   * any request: a provider's error can echo another model's key before that model is first used.
+   */
+  async learnStoredKeys(models: readonly ModelConfig[]): Promise<void> {
+    const targets: KeyTarget[] = [...models.map((m) => ({ model: m.id })), ...PROVIDER_NAMES.map((provider) => ({ provider }))];
+    await Promise.all(targets.map((target) => this.readStored(target)));
   }
 
   /** Every key seen this session, for redaction. */

@@ -46,12 +46,13 @@ export class BatonSession {
     const listener = token?.onCancellationRequested(() => controller.abort());
     const primary = request.model ?? this.defaultModel ?? '';
     this.log.info(`${label}: request to ${primary || '(no model)'}`);
+    const status = this.status.begin(label, primary);
     let failure: BatonError | undefined;
     try {
       for await (const event of this.router.stream(request, controller.signal)) {
         const line = describeEvent(event);
         if (line) (event.type === 'fallback' || event.type === 'retry' || event.type === 'warning' ? this.log.warn : this.log.info).call(this.log, `${label}: ${line}`);
-        this.status.onEvent(event, primary);
+        status.onEvent(event);
         if (event.type === 'fallback' && event.error.kind === 'auth' && !keyWithheld(event.error)) this.offerKey(event.from, event.error.message);
         yield event;
       }
@@ -62,8 +63,7 @@ export class BatonSession {
       throw error;
     } finally {
       listener?.dispose();
-      if (!failure) this.status.onEnd();
-      else this.status.onEnd({ kind: failure.kind, message: this.log.clean(failure.message) });
+      status.end(failure && { kind: failure.kind, message: this.log.clean(failure.message) });
       controller.abort();
     }
   }
