@@ -29,6 +29,11 @@ export class PendingEditLenses implements vscode.CodeLensProvider, vscode.Dispos
     if (edit.state === 'streaming') {
       lenses.push(lens(`$(loading~spin) Baton is editing with ${edit.model}…`));
       lenses.push(lens('Cancel (Esc)', 'baton.rejectEdit', 'Stop the edit and restore the original code'));
+    } else if (edit.state === 'incomplete') {
+      // No one-key Accept: the region holds the new beginning and the old end.
+      lenses.push(lens('$(warning) Incomplete: the model stopped when you typed inside the edit'));
+      lenses.push(lens('Keep Incomplete Code…', 'baton.acceptEdit', 'Keep the lines as they are now, new beginning and old end; asks first'));
+      lenses.push(lens('$(discard) Reject (Esc)', 'baton.rejectEdit', 'Restore the original code, with what you typed'));
     } else {
       const { added, removed } = edit.counts;
       lenses.push(lens(`$(check) Accept (${ACCEPT_KEY})`, 'baton.acceptEdit', 'Keep the new code (one Undo brings the original back)'));
