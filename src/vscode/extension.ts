@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerChat } from './chat';
+import { ChatStore } from './chat/chatStore';
 import { BatonConfig } from './config';
 import { registerInlineEdit } from './edit';
 import { registerKeyCommands } from './keyCommands';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusIndicator((text) => log.clean(text));
   const config = new BatonConfig(log, keys);
   const session = new BatonSession(config, keys, log, status);
+  const chats = new ChatStore(context.workspaceState, log);
   context.subscriptions.push(
     log, status, config,
     config.onDidChange(() => status.setDefaultModel(session.defaultModel)),
@@ -30,9 +32,9 @@ export function activate(context: vscode.ExtensionContext): void {
     keys.onDidChange(() => void keys.learnStoredKeys(config.settings.models)),
     ...registerKeyCommands(config, keys, log, { scriptedKeys: testHooksEnabled(context) }),
     ...registerModelCommands(config, keys, log, status),
-    ...registerChat(context, session),
+    ...registerChat(context, session, chats),
     ...registerInlineEdit(context, session),
-    publishTestHooks(context, { logUri: context.logUri, session }),
+    publishTestHooks(context, { logUri: context.logUri, session, chats, workspaceState: context.workspaceState, ChatStore }),
   );
   config.reload();
   status.setDefaultModel(session.defaultModel);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { buildEditRequest, contextAbove, contextBelow } from '../../core/edit/prompt';
 import { describeKind } from '../../core/errors';
+import { keptLines } from '../../core/edit/lineDiff';
 import { describeStep, RouterError } from '../../core/router/routerError';
 import type { BatonSession } from '../session';
 import { EditDecorations } from './decorations';
@@ -49,15 +50,20 @@ export class InlineEditController implements vscode.Disposable {
       // The file on disk is the original or the accepted edit, never the mix on screen.
       vscode.workspace.onWillSaveTextDocument((event) => {
         const edit = this.editFor(event.document);
-        if (edit) event.waitUntil(edit.beforeSave());
+        if (edit) event.waitUntil(edit.beforeSave(event.reason));
       }),
       vscode.workspace.onDidSaveTextDocument((document) => void this.editFor(document)?.afterSave()),
+      // An edit parked by auto save on focus change comes back when the person does.
+      vscode.window.onDidChangeWindowState((state) => { if (state.focused) this.unparkActive(); }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         // Closed without saving or saved (as the original): either way nothing is left to take out.
         this.journal.forget(document.uri);
         this.drop(document);
       }),
-      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
+      vscode.window.onDidChangeActiveTextEditor(() => {
+        this.updateContext();
+        this.unparkActive();
+      }),
       // Decorations belong to editors: draw them again in an editor that comes into view, and catch
       // up with a stream that could not be written while no editor showed the document.
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
@@ -123,6 +129,23 @@ export class InlineEditController implements vscode.Disposable {
     return choice === keep ? edit.accept({ incomplete: true }) : false;
   }
 
+  /** An edit parked by auto save on focus or window change, in the active editor, comes back into view. */
+  private unparkActive(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    const edit = document && this.editFor(document);
+    if (edit?.parked && edit.parked.by !== vscode.TextDocumentSaveReason.AfterDelay) void edit.unpark();
+  }
+
+  /** `Baton: Show Pending Edit`: the pending edit of the active file as a diff beside it. */
+  async showPending(uri?: vscode.Uri): Promise<boolean> {
+    const edit = this.target(uri);
+    if (!edit) return false;
+    const lines = edit.parked?.lines ?? edit.region.text.lines;
+    const text = (outcome: 'accept' | 'reject') => edit.region.text.join(keptLines(lines, outcome));
+    await this.partials.show(edit.document.fileName, text('reject'), text('accept'), 'pending edit', { beside: true });
+    return true;
+  }
+
   /** `Baton: Show Rejected Edit`: the last rejected or cancelled edit beside the code it would have replaced. */
   async showRejected(): Promise<boolean> {
     const dropped = this.journal.lastDropped();
@@ -130,13 +153,14 @@ export class InlineEditController implements vscode.Disposable {
       void vscode.window.showInformationMessage('Baton: no rejected edit to show in this workspace.');
       return false;
     }
-    await this.partials.show(dropped.fileName, dropped.original, dropped.proposed, dropped.how === 'cancelled' ? 'cancelled edit' : 'rejected edit');
+    await this.partials.show(dropped.fileName, dropped.original, dropped.proposed, dropped.how === 'rejected' ? 'rejected edit' : `${dropped.how} edit`);
     return true;
   }
 
   private async onDropped(dropped: DroppedEdit): Promise<void> {
     await this.journal.rememberDropped(dropped);
-    vscode.window.setStatusBarMessage(`$(discard) Baton: edit ${dropped.how}; "Baton: Show Rejected Edit" shows it again`, 8000);
+    const why = dropped.how === 'set aside' ? 'set aside (you edited the code while it waited, hidden)' : dropped.how;
+    vscode.window.setStatusBarMessage(`$(discard) Baton: edit ${why}; "Baton: Show Rejected Edit" shows it again`, 8000);
   }
 
   /**

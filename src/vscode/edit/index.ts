@@ -27,5 +27,6 @@ export function registerInlineEdit(context: vscode.ExtensionContext, session: Ba
     vscode.commands.registerCommand('baton.acceptEdit', (uri?: vscode.Uri) => controller.accept(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('baton.rejectEdit', (uri?: vscode.Uri) => controller.reject(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('baton.showRejectedEdit', () => controller.showRejected()),
+    vscode.commands.registerCommand('baton.showPendingEdit', (uri?: vscode.Uri) => controller.showPending(uri instanceof vscode.Uri ? uri : undefined)),
   ];
 }

@@ -32,7 +32,7 @@ export interface DroppedEdit {
   /** The region as Accept would have left it. */
   proposed: string;
   /** Why it was dropped. */
-  how: 'rejected' | 'cancelled';
+  how: 'rejected' | 'cancelled' | 'set aside';
 }
 
 /** Where a pending edit reports what must survive it: its region for a reload, what it proposed for Show Rejected Edit. */
@@ -77,6 +77,18 @@ export class PendingEdit implements vscode.Disposable {
   private writing: Promise<unknown> = Promise.resolve();
   /** While a save runs: the region shows the original, and this is the view to put back after it. */
   private held?: DiffLine[];
+  private heldFor?: vscode.TextDocumentSaveReason;
+  /** Saves that asked to run but wait their turn: queued renders skip their write meanwhile. */
+  private savesWaiting = 0;
+  /** A render skipped its turn for a save: the region lags behind the stream. */
+  private skippedRender = false;
+  /**
+   * After an automatic save: the edit's view, set aside. The document shows the original (as saved)
+   * until the person comes back (auto save on focus change) or accepts, rejects or asks to see it.
+   * Putting the view back at once would make the file dirty again, and auto save after a delay
+   * would save it again, and again, every second, rewriting the file each time.
+   */
+  parked?: { lines: DiffLine[]; by: vscode.TextDocumentSaveReason };
   /** The next write opens a new undo group (a save closed the last one where the region showed the original). */
   private newGroup = false;
   private running?: Promise<EditResult>;
@@ -206,6 +218,11 @@ export class PendingEdit implements vscode.Disposable {
 
   private async renderNow(): Promise<void> {
     if (this.interrupted || this.state !== 'streaming') return;
+    if (this.savesWaiting > 0) {
+      // A save waits for its turn: it takes the stream's latest lines itself.
+      this.skippedRender = true;
+      return;
+    }
     const lines = this.computeLines();
     if (this.held) {
       // A save is writing the original: these lines are what comes back after it.
@@ -223,43 +240,121 @@ export class PendingEdit implements vscode.Disposable {
   /**
    * A save is about to write the document: the file on disk must be the original or the accepted
    * edit, never the mix of old and new lines the person is looking at. The region shows the
-   * original for the save ({@link afterSave} puts the pending view back). Called from
-   * `onWillSaveTextDocument`, which waits for it; manual saves, auto save and Save All alike.
+   * original for the save; {@link afterSave} decides what comes back. Called from
+   * `onWillSaveTextDocument`, which waits for it (and gives up after 1.75 s, so this never waits
+   * for queued renders: they skip their turn).
    */
-  beforeSave(): Promise<void> {
+  beforeSave(reason: vscode.TextDocumentSaveReason): Promise<void> {
+    this.savesWaiting++;
     return this.queue(async () => {
-      if (this.held || (this.state !== 'streaming' && this.state !== 'ready' && this.state !== 'incomplete')) return;
-      const view = this.region.text.lines;
+      this.savesWaiting--;
+      if (this.held || this.parked || (this.state !== 'streaming' && this.state !== 'ready' && this.state !== 'incomplete')) return;
+      const behind = this.skippedRender && this.state === 'streaming' && !this.interrupted;
+      this.skippedRender = false;
+      const view = behind ? this.computeLines() : this.region.text.lines;
       const original = view.filter((line) => line.kind !== 'added');
       if (original.length === view.length && view.every((line) => line.kind !== 'removed')) return;
       this.held = view;
+      this.heldFor = reason;
       // Kinds are kept (removed, pending, same), so the view can be rebuilt line for line after the save.
-      await this.region.write(original.map((line) => ({ kind: line.kind, text: line.text })), { before: false, after: false }, { hidden: true, evenIfTouched: true });
-    }).catch(() => undefined);
+      const shown = await this.region.write(original.map((line) => ({ kind: line.kind, text: line.text })), { before: false, after: false }, { hidden: true, evenIfTouched: true });
+      if (!shown) {
+        this.held = undefined;
+        this.session.log.warn('edit: could not show the original for the save; the file may hold the pending edit');
+      }
+    }).catch((error) => this.session.log.error(`edit: before the save: ${error}`));
   }
 
-  /** The save is done: the pending view comes back (or, while streaming, the stream's latest). */
+  /**
+   * The save is done. After Ctrl+S the pending view comes back at once. After an automatic save it
+   * does not (see {@link parked}): a streaming edit shows it again with its next words, a finished
+   * one waits, parked, with Accept and Reject still at hand.
+   */
   afterSave(): Promise<void> {
     return this.queue(async () => {
       const view = this.held;
-      if (!view) return;
+      if (!view) {
+        // No participant ran for this save ("Save without Formatting" skips them all).
+        if (this.state === 'streaming' || this.state === 'ready' || this.state === 'incomplete') await this.repairDisk(this.parked?.lines ?? this.region.text.lines);
+        return;
+      }
       this.held = undefined;
+      await this.repairDisk(view);
       // The save left the region showing the original: what comes next is a new undo step from
       // there, so one Undo after Accept still lands on the original.
       this.newGroup = true;
+      const manual = this.heldFor === vscode.TextDocumentSaveReason.Manual;
       if (this.state === 'streaming' && !this.interrupted) {
-        await this.renderNow();
+        if (manual) await this.renderNow();
         return;
       }
       if (this.state !== 'ready' && this.state !== 'incomplete') return;
-      const now = this.region.text.lines;
-      const expected = view.filter((line) => line.kind !== 'added');
-      // Someone typed inside the region during the save: their text wins, and the view stays as it is.
-      if (now.length !== expected.length || now.some((line, i) => line.text !== expected[i].text)) return;
+      if (!this.regionShows(view)) return;
+      if (!manual) {
+        this.parked = { lines: view, by: this.heldFor ?? vscode.TextDocumentSaveReason.AfterDelay };
+        this.session.log.info('edit: auto save wrote the original; the edit waits, hidden, for Accept or Reject');
+        this.witness?.shown(this);
+        this.paint();
+        this.changed.fire();
+        return;
+      }
       await this.region.write(view, { before: true, after: false }, { hidden: true, evenIfTouched: true });
       this.witness?.shown(this);
       this.paint();
+    }).catch((error) => this.session.log.error(`edit: after the save: ${error}`));
+  }
+
+  /**
+   * The last line of defence: a save that skipped every participant ("Save without Formatting"),
+   * or one that gave up waiting for Baton, can have written the pending view. If the file holds
+   * it, Baton writes the original back in its place (everything else in the file as saved) and
+   * sets the edit aside, so the file on disk is the original again within moments.
+   */
+  private async repairDisk(view: readonly DiffLine[]): Promise<void> {
+    if (!view.some((line) => line.kind === 'added') && !view.some((line) => line.kind === 'removed')) return;
+    const uri = this.document.uri;
+    const disk = await vscode.workspace.decode(await vscode.workspace.fs.readFile(uri), { uri });
+    const mixed = this.region.text.join(view.map((line) => line.text));
+    const at = disk.indexOf(mixed);
+    if (at < 0) return;
+    const original = this.region.text.join(keptLines(view, 'reject'));
+    const fixed = disk.slice(0, at) + original + disk.slice(at + mixed.length);
+    this.session.log.warn('edit: a save skipped Baton (Save without Formatting) and wrote the pending edit half-applied; Baton wrote the original back');
+    const dropped = this.dropped('set aside');
+    // The editor reloads a saved document when its file changes: the edit cannot stay in it.
+    this.state = 'finishing';
+    this.held = undefined;
+    this.parked = undefined;
+    this.cancellation.cancel();
+    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.encode(fixed, { uri }));
+    this.finish(dropped);
+    void vscode.window.showWarningMessage(
+      'Baton: the file was saved without the save steps that keep a pending edit out of it (Save without Formatting), so it held old and new lines mixed. ' +
+      'Baton wrote your original code back and set the edit aside.', 'Show Rejected Edit',
+    ).then((choice) => choice && vscode.commands.executeCommand('baton.showRejectedEdit'));
+  }
+
+  /** Shows a parked edit in the document again (the person came back to it, or asked). */
+  unpark(): Promise<void> {
+    return this.queue(async () => {
+      const parked = this.parked;
+      if (!parked || (this.state !== 'ready' && this.state !== 'incomplete')) return;
+      this.parked = undefined;
+      this.newGroup = true;
+      if (this.regionShows(parked.lines)) {
+        await this.region.write(parked.lines, { before: true, after: false }, { hidden: true, evenIfTouched: true });
+        this.witness?.shown(this);
+      }
+      this.paint();
+      this.changed.fire();
     }).catch(() => undefined);
+  }
+
+  /** Whether the region shows `view` without its added lines, as a save left it. */
+  private regionShows(view: readonly DiffLine[]): boolean {
+    const now = this.region.text.lines;
+    const expected = view.filter((line) => line.kind !== 'added');
+    return now.length === expected.length && now.every((line, i) => line.text === expected[i].text);
   }
 
   private computeLines(): DiffLine[] {
@@ -271,6 +366,11 @@ export class PendingEdit implements vscode.Disposable {
   /** Redraws the diff (after a change of editors, or an edit by someone else). */
   paint(): void {
     if (this.state === 'finished' || this.held) return;
+    if (this.parked) {
+      const lines = this.region.text.lines.map((line) => ({ kind: 'same' as const, text: line.text }));
+      this.decorations.paint(this.document, this.firstLine, lines, false, 'Baton: the edit waits, hidden (auto save kept your file as it was) · Ctrl+Enter accepts · Esc rejects');
+      return;
+    }
     const streaming = this.state === 'streaming' && !this.interrupted;
     this.decorations.paint(this.document, this.firstLine, this.region.text.lines, streaming, streaming ? this.banner() : '');
   }
@@ -286,7 +386,10 @@ export class PendingEdit implements vscode.Disposable {
   onDocumentChange(event: vscode.TextDocumentChangeEvent): void {
     const foreign = this.region.foreignEdits;
     const broken = this.region.broken;
+    const text = this.region.text.text;
     this.region.onDocumentChange(event);
+    // The person works on the code while its edit is parked: the edit is set aside, not forced back in.
+    if (this.parked && this.region.text.text !== text) void this.setAside();
     if (this.region.foreignEdits !== foreign) {
       this.paint();
       this.witness?.shown(this);
@@ -324,8 +427,9 @@ export class PendingEdit implements vscode.Disposable {
     this.state = 'finishing';
     await this.queue(async () => {
       // A save may be running: its held view is what the person saw and accepted.
-      const lines = this.held ?? this.region.text.lines;
+      const lines = this.held ?? this.parked?.lines ?? this.region.text.lines;
       this.held = undefined;
+      this.parked = undefined;
       const added = lines.filter((l) => l.kind === 'added').length;
       const removed = lines.filter((l) => l.kind === 'removed').length;
       this.session.log.info(`edit: accepted (+${added} −${removed} lines)${options.incomplete ? ', incomplete' : ''}`);
@@ -335,6 +439,15 @@ export class PendingEdit implements vscode.Disposable {
     });
     this.finish();
     return true;
+  }
+
+  private async setAside(): Promise<void> {
+    if (this.state !== 'ready' && this.state !== 'incomplete') return;
+    this.state = 'finishing';
+    this.session.log.info('edit: set aside: the code was edited while the edit waited, hidden');
+    const dropped = this.dropped('set aside');
+    this.parked = undefined;
+    this.finish(dropped);
   }
 
   /** Restores the original; while streaming, stops the stream first. What it proposed is kept for Show Rejected Edit. */
@@ -354,7 +467,7 @@ export class PendingEdit implements vscode.Disposable {
   }
 
   private dropped(how: DroppedEdit['how'], proposed?: string): DroppedEdit {
-    const lines = this.held ?? this.region.text.lines;
+    const lines = this.held ?? this.parked?.lines ?? this.region.text.lines;
     const text = (outcome: 'accept' | 'reject') => this.region.text.join(keptLines(lines, outcome));
     return { uri: this.document.uri, fileName: this.document.fileName, original: text('reject'), proposed: proposed ?? text('accept'), how };
   }
@@ -367,11 +480,13 @@ export class PendingEdit implements vscode.Disposable {
   private async restore(): Promise<void> {
     await this.queue(async () => {
       this.held = undefined;
+      this.parked = undefined;
       await this.region.replaceAll(this.region.text.outcome('reject'), { before: this.region.foreignEdits > 0, after: true });
     });
   }
 
   private finish(dropped?: DroppedEdit): void {
+    if (this.state === 'finished') return;
     this.state = 'finished';
     this.decorations.clear(this.document);
     this.witness?.ended(this, dropped);
