@@ -8,40 +8,11 @@ import type { RouterEvent } from '../../core/router/events';
 import type { RouteRequest } from '../../core/router/router';
 import type { BatonSession } from '../session';
 import type { EditDecorations } from './decorations';
+import type { DroppedEdit, EditResult, EditState, EditWitness } from './editTypes';
+import { fileWithout, writeFile } from './diskFile';
 import { TrackedRegion } from './trackedRegion';
 
-/**
- * `streaming` → `ready` (waiting for Accept or Reject) → `finishing` (writing the outcome) →
- * `finished`. `incomplete` instead of `ready` when the person typed inside the region while it
- * streamed: the stream stopped there, and the region holds the new beginning and the old end.
- */
-export type EditState = 'streaming' | 'ready' | 'incomplete' | 'finishing' | 'finished';
-
-export type EditResult =
-  | { status: 'ready' }
-  | { status: 'incomplete' }
-  | { status: 'cancelled' }
-  | { status: 'failed'; error: unknown; partial: string };
-
-/** What a rejected or cancelled edit had proposed, kept so it can be looked at again. */
-export interface DroppedEdit {
-  uri: vscode.Uri;
-  fileName: string;
-  /** The region as it is now: the original (with whatever the person typed in it). */
-  original: string;
-  /** The region as Accept would have left it. */
-  proposed: string;
-  /** Why it was dropped. */
-  how: 'rejected' | 'cancelled' | 'set aside';
-}
-
-/** Where a pending edit reports what must survive it: its region for a reload, what it proposed for Show Rejected Edit. */
-export interface EditWitness {
-  /** The region changed (or moved): its current text and offset. */
-  shown(edit: PendingEdit): void;
-  /** The edit ended; `dropped` when it was rejected or cancelled. */
-  ended(edit: PendingEdit, dropped?: DroppedEdit): void;
-}
+export type { DroppedEdit, EditResult, EditState, EditWitness } from './editTypes';
 
 /** How often the document catches up with the stream. */
 const RENDER_INTERVAL_MS = 50;
@@ -311,14 +282,11 @@ export class PendingEdit implements vscode.Disposable {
    * sets the edit aside, so the file on disk is the original again within moments.
    */
   private async repairDisk(view: readonly DiffLine[]): Promise<void> {
-    if (!view.some((line) => line.kind === 'added') && !view.some((line) => line.kind === 'removed')) return;
-    const uri = this.document.uri;
-    const disk = await vscode.workspace.decode(await vscode.workspace.fs.readFile(uri), { uri });
+    if (!view.some((line) => line.kind === 'added' || line.kind === 'removed')) return;
     const mixed = this.region.text.join(view.map((line) => line.text));
-    const at = disk.indexOf(mixed);
-    if (at < 0) return;
     const original = this.region.text.join(keptLines(view, 'reject'));
-    const fixed = disk.slice(0, at) + original + disk.slice(at + mixed.length);
+    const fixed = await fileWithout(this.document.uri, mixed, original);
+    if (fixed === undefined) return;
     this.session.log.warn('edit: a save skipped Baton (Save without Formatting) and wrote the pending edit half-applied; Baton wrote the original back');
     const dropped = this.dropped('set aside');
     // The editor reloads a saved document when its file changes: the edit cannot stay in it.
@@ -326,7 +294,7 @@ export class PendingEdit implements vscode.Disposable {
     this.held = undefined;
     this.parked = undefined;
     this.cancellation.cancel();
-    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.encode(fixed, { uri }));
+    await writeFile(this.document.uri, fixed);
     this.finish(dropped);
     void vscode.window.showWarningMessage(
       'Baton: the file was saved without the save steps that keep a pending edit out of it (Save without Formatting), so it held old and new lines mixed. ' +

@@ -11,6 +11,7 @@ import {
   openWorkbench, pickQuickItem, runCommand, screenshot, statusBarItemId, waitForNotification, waitForStatusBarItem,
 } from '../lib/workbench.mjs';
 import { lens, openFile, replyScript, selectLines, startEdit, visibleDiff, waitForPendingEdit, writeWorkspace } from './editHelpers.mjs';
+import { packageFixtureExtension, removeFixture } from './fixtureExtensions.mjs';
 import { readDialog, answerDialog } from './keyHelpers.mjs';
 import cartEdit from '../../../out/test/support/cartEdit.js';
 import faultServerModule from '../../../out/test/support/faultServer.js';
@@ -23,7 +24,7 @@ const EDITOR = '.editor-group-container.active .monaco-editor';
 
 const server = await faultServerModule.FaultServer.start();
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-safety-ws-'));
-const names = ['saves.js', 'unformatted.js', 'escape.js', 'typing.js', 'reload.js', 'crash.js'];
+const names = ['saves.js', 'unformatted.js', 'escape.js', 'typing.js', 'reload.js', 'crash.js', 'killed.js', 'vim.js'];
 const files = writeWorkspace(workspace, Object.fromEntries(names.map((name) => [name, ORIGINAL])));
 
 /** Reads `file` every few milliseconds and keeps every distinct content it had, and how often it was written. */
@@ -64,6 +65,20 @@ function slowTail(text, slowFrom, slowMs) {
     }
     res.end();
   };
+}
+
+/** The pid of the editor's extension host (a process of code-server's process group), as `kill -9` would find it. */
+function extensionHostPid(groupId) {
+  for (const proc of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(proc)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${proc}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== groupId) continue;
+      const cmdline = fs.readFileSync(`/proc/${proc}/cmdline`, 'utf8');
+      if (/extensionHost/.test(cmdline)) return Number(proc);
+    } catch { /* gone */ }
+  }
+  return undefined;
 }
 
 /** Every test starts with no notification on screen: a toast takes the first Escape for itself. */
@@ -249,6 +264,30 @@ describe('inline edits never leave a half-written file', function () {
     assert.equal(fs.readFileSync(files['typing.js'], 'utf8'), expected, 'Reject restores the original with what the person typed');
   });
 
+  it('the extension host crashes during a pending edit: when it runs again, the original is back and Baton says so', async function () {
+    this.timeout(120_000);
+    const { page, editor } = fixture;
+    await waitForStatusBarItem(page, STATUS, { text: 'gpt-4.1' });
+    await clearNotifications(page);
+    server.on('/primary', replyScript(wire, scripts, REPLY));
+    await openFile(page, 'killed.js');
+    await selectLines(page, 2, 8);
+    await startEdit(page, 'Use reduce instead of the loop');
+    await waitForPendingEdit(page);
+    const pid = extensionHostPid(editor.pid);
+    assert.ok(pid, 'found the extension host');
+    process.kill(pid, 'SIGKILL');
+    // The editor restarts a crashed extension host itself, or offers to.
+    const restart = page.locator('.notification-list-item .monaco-button', { hasText: /Restart Extension Host/ }).first();
+    const recovered = waitForNotification(page, /an inline edit in killed\.js was interrupted/, { timeout: 90_000 });
+    await Promise.race([recovered, restart.waitFor({ timeout: 90_000 }).then(() => restart.click())]);
+    const toast = await recovered;
+    assert.match(await toast.locator('.notification-list-item-message').innerText(), /extension host stopped\)\. Your original code is back/);
+    await page.locator(`${EDITOR} .view-line`, { hasText: 'let sum = 0;' }).first().waitFor();
+    assert.ok(!(await editorLines(page)).some((line) => line.includes('items.reduce')), 'the file no longer shows the edit');
+    await screenshot(page, 'edit-recovered-after-crash');
+  });
+
   it('Reload Window during a pending edit: the original comes back, Baton says so and offers the edit', async function () {
     this.timeout(120_000);
     const { page, editor } = fixture;
@@ -315,5 +354,30 @@ describe('inline edits with auto save after a delay', function () {
       disk.stop();
     }
     assert.deepEqual([...disk.seen].filter((text) => text !== ORIGINAL && text !== EXPECTED), [], 'the file on disk held old and new lines mixed');
+  });
+});
+
+describe('inline edits beside a Vim emulation', function () {
+  const vim = packageFixtureExtension('vim-context-extension');
+  after(() => removeFixture(vim));
+  const fixture = useEditor({ name: 'edit-vim', workspace, userSettings: { ...models, 'files.autoSave': 'off' }, installVsix: [process.env.BATON_VSIX ?? '', vim] });
+
+  it('Escape belongs to Vim: it never rejects; the Reject lens still does', async function () {
+    const { page } = fixture;
+    await waitForStatusBarItem(page, STATUS, { text: 'gpt-4.1' });
+    await clearNotifications(page);
+    server.on('/primary', replyScript(wire, scripts, REPLY));
+    await openFile(page, 'vim.js');
+    await selectLines(page, 2, 8);
+    await startEdit(page, 'Use reduce instead of the loop');
+    await waitForPendingEdit(page);
+    await page.locator(`${EDITOR} .view-line`, { hasText: 'export function count' }).first().click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+    await lens(page, 'Accept').waitFor({ timeout: 5000 });
+    await lens(page, 'Reject').click();
+    await lens(page, 'Accept').waitFor({ state: 'detached' });
+    assert.ok(!(await editorLines(page)).some((line) => line.includes('items.reduce')));
   });
 });

@@ -3,33 +3,21 @@
 // packaged into a VSIX and installed into the same editor as Baton's own VSIX. Its command
 // "Hostile: Steal Baton Keys" records everything it could reach in hostile-report.json.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../lib/editor.mjs';
 import { useEditor } from '../lib/fixture.mjs';
 import {
   pickQuickItem, runCommand, screenshot, submitInputBox, waitForNotification, waitForQuickInput, waitForStatusBarItem,
 } from '../lib/workbench.mjs';
 import { FaultServer, STATUS, answer, stream, until } from './chatHelpers.mjs';
+import { packageFixtureExtension, removeFixture } from './fixtureExtensions.mjs';
 
 const KEY = 'sk-user-secret-key-0123456789abcdef';
 const HOSTILE_KEY = 'sk-hostile-replacement-0123456789';
 
-/** Packages the fixture extension into a VSIX (vsce, as for Baton itself). */
-function packageHostile() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-hostile-'));
-  const vsix = path.join(dir, 'hostile.vsix');
-  const result = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/vsce'),
-    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
-    { cwd: path.join(REPO_ROOT, 'test/fixtures/hostile-extension'), encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`packaging the hostile extension failed:\n${result.stdout}\n${result.stderr}`);
-  return vsix;
-}
-
 describe('another extension cannot reach Baton\'s keys', function () {
-  const hostileVsix = packageHostile();
+  const hostileVsix = packageFixtureExtension('hostile-extension');
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-hostile-ws-'));
   /** @type {FaultServer} */
   let server;
@@ -42,7 +30,7 @@ describe('another extension cannot reach Baton\'s keys', function () {
   });
   after(async () => {
     await server?.close();
-    fs.rmSync(path.dirname(hostileVsix), { recursive: true, force: true });
+    removeFixture(hostileVsix);
     fs.rmSync(workspace, { recursive: true, force: true });
   });
   const fixture = useEditor({ name: 'hostile', workspace, userSettings, installVsix: [process.env.BATON_VSIX ?? '', hostileVsix] });
