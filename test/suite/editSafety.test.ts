@@ -108,8 +108,8 @@ describe('a pending edit never leaves a half-written file', function () {
     await eventually(() => showsPending(editor.document.getText()), 'the pending diff back on screen');
   });
 
-  it('auto save writes the original while the edit is pending, and the new code once it is accepted', async () => {
-    await files.update('autoSaveDelay', 100, vscode.ConfigurationTarget.Global);
+  it('auto save writes the original once; the finished edit then waits, parked, without a save every second; Accept saves the new code', async () => {
+    await files.update('autoSaveDelay', 400, vscode.ConfigurationTarget.Global);
     await files.update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
     try {
       server.on('/primary', reply(REPLY, 20));
@@ -121,9 +121,14 @@ describe('a pending edit never leaves a half-written file', function () {
       });
       try {
         assert.strictEqual(await edit(), 'ready');
-        await eventually(() => saves.length >= 2, 'auto saves during the pending edit', 10_000);
-        assert.ok(showsPending(editor.document.getText()) || editor.document.getText() === ORIGINAL);
+        await eventually(() => saves.length >= 1 && editor.document.getText() === ORIGINAL && !editor.document.isDirty, 'an auto save, and the edit parked', 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const count = saves.length;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        assert.strictEqual(saves.length, count, 'no save loop while the edit waits');
+        assert.strictEqual(editor.document.isDirty, false);
         assert.strictEqual(await accept(), true);
+        assert.strictEqual(editor.document.getText(), EXPECTED);
         await eventually(async () => (await onDisk(editor.document)) === EXPECTED, 'the accepted code auto-saved', 10_000);
       } finally {
         listener.dispose();

@@ -16,10 +16,9 @@ export type EditCommandResult = EditResult['status'] | 'busy' | 'no-editor' | 'n
 
 /**
  * The inline edits of all open documents: at most one pending edit per document. Starts edits,
- * routes document changes and saves to them, keeps the `baton.editPending` and
- * `baton.editIncomplete` context keys in step with the active editor, reports edits that could not
- * be finished, keeps the last rejected edit for Show Rejected Edit, and takes out edits that a
- * reload or a crash left in a document.
+ * routes document changes and saves to them, keeps the `baton.editPending` context key in step
+ * with the active editor, reports edits that could not be finished, keeps the last rejected edit
+ * for Show Rejected Edit, and takes out edits that a reload or a crash left in a document.
  */
 export class InlineEditController implements vscode.Disposable {
   private readonly edits = new Map<string, PendingEdit>();
@@ -30,7 +29,7 @@ export class InlineEditController implements vscode.Disposable {
   /** Fires when an edit starts, changes state or ends. */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
-  private readonly context = { pending: false, incomplete: false };
+  private contextValue = false;
   private readonly journal: EditJournal;
   private readonly witness: EditWitness;
 
@@ -239,10 +238,10 @@ export class InlineEditController implements vscode.Disposable {
   private updateContext(): void {
     const document = vscode.window.activeTextEditor?.document;
     const edit = document && this.editFor(document);
-    const next = { pending: !!edit, incomplete: edit?.state === 'incomplete' };
-    if (next.pending !== this.context.pending) void vscode.commands.executeCommand('setContext', 'baton.editPending', next.pending);
-    if (next.incomplete !== this.context.incomplete) void vscode.commands.executeCommand('setContext', 'baton.editIncomplete', next.incomplete);
-    Object.assign(this.context, next);
+    const pending = !!edit;
+    if (pending === this.contextValue) return;
+    this.contextValue = pending;
+    void vscode.commands.executeCommand('setContext', 'baton.editPending', pending);
   }
 
   private async offerPending(edit: PendingEdit): Promise<void> {

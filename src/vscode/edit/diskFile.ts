@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 
 /**
- * The file's text on disk with `mixed` (a pending edit's region, old and new lines together)
- * replaced by `original`, everything else exactly as saved; undefined when the file does not hold
- * `mixed`. Decoded and encoded with the file's own encoding.
+ * The file's text on disk with whatever stands between `before` and `after` (the document's text
+ * around a pending edit's region) replaced by `original`; undefined when the file already holds
+ * `original` there, or does not hold `before` and `after` (then it is not Baton's to fix).
+ * Decoded and encoded with the file's own encoding.
  */
-export async function fileWithout(uri: vscode.Uri, mixed: string, original: string): Promise<string | undefined> {
+export async function fileWithRegion(uri: vscode.Uri, before: string, after: string, original: string): Promise<string | undefined> {
   const disk = await vscode.workspace.decode(await vscode.workspace.fs.readFile(uri), { uri });
-  const at = disk.indexOf(mixed);
-  return at < 0 ? undefined : disk.slice(0, at) + original + disk.slice(at + mixed.length);
+  if (disk.length < before.length + after.length || !disk.startsWith(before) || !disk.endsWith(after)) return undefined;
+  const region = disk.slice(before.length, disk.length - after.length);
+  return region === original ? undefined : before + original + after;
 }
 
 export async function writeFile(uri: vscode.Uri, text: string): Promise<void> {

@@ -9,7 +9,7 @@ import type { RouteRequest } from '../../core/router/router';
 import type { BatonSession } from '../session';
 import type { EditDecorations } from './decorations';
 import type { DroppedEdit, EditResult, EditState, EditWitness } from './editTypes';
-import { fileWithout, writeFile } from './diskFile';
+import { fileWithRegion, writeFile } from './diskFile';
 import { TrackedRegion } from './trackedRegion';
 
 export type { DroppedEdit, EditResult, EditState, EditWitness } from './editTypes';
@@ -189,8 +189,9 @@ export class PendingEdit implements vscode.Disposable {
 
   private async renderNow(): Promise<void> {
     if (this.interrupted || this.state !== 'streaming') return;
-    if (this.savesWaiting > 0) {
-      // A save waits for its turn: it takes the stream's latest lines itself.
+    if (this.savesWaiting > 0 && !this.done) {
+      // A save waits for its turn: it takes the stream's latest lines itself. (Never the last
+      // render: the edit turns ready right after it, and must show the whole reply.)
       this.skippedRender = true;
       return;
     }
@@ -219,7 +220,8 @@ export class PendingEdit implements vscode.Disposable {
     this.savesWaiting++;
     return this.queue(async () => {
       this.savesWaiting--;
-      if (this.held || this.parked || (this.state !== 'streaming' && this.state !== 'ready' && this.state !== 'incomplete')) return;
+      // 'finishing' too: an Accept or Reject waits behind this save, and the file must not get the mix meanwhile.
+      if (this.held || this.parked || this.state === 'finished') return;
       const behind = this.skippedRender && this.state === 'streaming' && !this.interrupted;
       this.skippedRender = false;
       const view = behind ? this.computeLines() : this.region.text.lines;
@@ -243,23 +245,27 @@ export class PendingEdit implements vscode.Disposable {
    */
   afterSave(): Promise<void> {
     return this.queue(async () => {
-      const view = this.held;
-      if (!view) {
+      if (!this.held) {
         // No participant ran for this save ("Save without Formatting" skips them all).
         if (this.state === 'streaming' || this.state === 'ready' || this.state === 'incomplete') await this.repairDisk(this.parked?.lines ?? this.region.text.lines);
         return;
       }
-      this.held = undefined;
-      await this.repairDisk(view);
+      await this.repairDisk(this.held);
+      // The held view stays until the region shows it again: an Accept or Reject that came in
+      // meanwhile takes it from there, and the stream keeps it up to date.
+      const view = this.held;
+      if (!view) return;
       // The save left the region showing the original: what comes next is a new undo step from
       // there, so one Undo after Accept still lands on the original.
       this.newGroup = true;
       const manual = this.heldFor === vscode.TextDocumentSaveReason.Manual;
       if (this.state === 'streaming' && !this.interrupted) {
+        this.held = undefined;
         if (manual) await this.renderNow();
         return;
       }
       if (this.state !== 'ready' && this.state !== 'incomplete') return;
+      this.held = undefined;
       if (!this.regionShows(view)) return;
       if (!manual) {
         this.parked = { lines: view, by: this.heldFor ?? vscode.TextDocumentSaveReason.AfterDelay };
@@ -277,15 +283,16 @@ export class PendingEdit implements vscode.Disposable {
 
   /**
    * The last line of defence: a save that skipped every participant ("Save without Formatting"),
-   * or one that gave up waiting for Baton, can have written the pending view. If the file holds
-   * it, Baton writes the original back in its place (everything else in the file as saved) and
-   * sets the edit aside, so the file on disk is the original again within moments.
+   * or one that gave up waiting for Baton (the editor waits 1.75 s), can have written the pending
+   * view. If the file holds anything but the original where the region is, Baton writes the
+   * original back in its place (everything else in the file as saved) and sets the edit aside,
+   * so the file on disk is the original again within moments.
    */
   private async repairDisk(view: readonly DiffLine[]): Promise<void> {
     if (!view.some((line) => line.kind === 'added' || line.kind === 'removed')) return;
-    const mixed = this.region.text.join(view.map((line) => line.text));
+    const text = this.document.getText();
     const original = this.region.text.join(keptLines(view, 'reject'));
-    const fixed = await fileWithout(this.document.uri, mixed, original);
+    const fixed = await fileWithRegion(this.document.uri, text.slice(0, this.region.start), text.slice(this.region.end), original);
     if (fixed === undefined) return;
     this.session.log.warn('edit: a save skipped Baton (Save without Formatting) and wrote the pending edit half-applied; Baton wrote the original back');
     const dropped = this.dropped('set aside');

@@ -24,7 +24,8 @@ const EDITOR = '.editor-group-container.active .monaco-editor';
 
 const server = await faultServerModule.FaultServer.start();
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-safety-ws-'));
-const names = ['saves.js', 'unformatted.js', 'escape.js', 'typing.js', 'reload.js', 'crash.js', 'killed.js', 'vim.js'];
+// autosave.txt is plain text: no language server competes with the save for the extension host.
+const names = ['saves.js', 'unformatted.js', 'escape.js', 'typing.js', 'reload.js', 'autosave.txt', 'killed.js', 'vim.js'];
 const files = writeWorkspace(workspace, Object.fromEntries(names.map((name) => [name, ORIGINAL])));
 
 /** Reads `file` every few milliseconds and keeps every distinct content it had, and how often it was written. */
@@ -328,10 +329,10 @@ describe('inline edits with auto save after a delay', function () {
     await waitForStatusBarItem(page, STATUS, { text: 'gpt-4.1' });
     await clearNotifications(page);
     await waitForStatusBarItem(page, STATUS, { text: 'gpt-4.1' });
-    const disk = watchDisk(files['crash.js']);
+    const disk = watchDisk(files['autosave.txt']);
     try {
       server.on('/primary', replyScript(wire, scripts, REPLY, 40));
-      await openFile(page, 'crash.js');
+      await openFile(page, 'autosave.txt');
       await selectLines(page, 2, 8);
       await startEdit(page, 'Use reduce instead of the loop');
       await lens(page, 'Waiting, hidden').waitFor({ timeout: 30_000 });
@@ -345,7 +346,7 @@ describe('inline edits with auto save after a delay', function () {
       await page.locator('.tab', { hasText: 'pending edit' }).waitFor();
       await page.locator('.monaco-diff-editor .view-line', { hasText: 'return items.reduce((sum, item) => sum + item.price, 0);' }).first().waitFor();
       await screenshot(page, 'edit-parked-show-edit');
-      await page.locator('.tab', { hasText: 'crash.js' }).first().click();
+      await page.locator('.tab', { hasText: 'autosave.txt' }).first().click();
       await page.locator(`${EDITOR} .view-lines`).first().click();
       await page.keyboard.press('Control+Enter');
       await lens(page, 'Accept').waitFor({ state: 'detached' });
