@@ -11,4 +11,6 @@ export default defineConfig({
   version: 'stable',
   mocha: { ui: 'bdd', timeout: 20000, color: true },
   launchArgs: ['--disable-extensions', '--disable-workspace-trust'],
+  // Baton publishes its test hooks only under test AND with this set (src/vscode/testHooks.ts).
+  env: { BATON_TEST_HOOKS: '1' },
 });

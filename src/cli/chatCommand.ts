@@ -25,7 +25,7 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
   const tools = args.tools ? loadTools(args.tools) : undefined;
   const messages = await conversation(args);
   const toolCalls: ToolCall[] = [];
-  const router = new Router({ settings: () => settings, resolveKey: (model) => keyFromEnvironment(model, process.env) });
+  const router = new Router({ settings: () => settings, resolveKey: (model) => keyFromEnvironment(model, process.env, settings.models) });
   const out = process.stdout;
   let endsWithNewline = true;
   let incomplete: string | undefined;

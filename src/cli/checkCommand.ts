@@ -1,5 +1,5 @@
 import { checkModels, ModelCheck } from '../core/check';
-import { keyFromEnvironment, keyVariables } from '../core/keys';
+import { describeKeyVariables, keyFromEnvironment } from '../core/keys';
 import type { CheckArgs } from './args';
 import { loadSettings } from './settingsFile';
 
@@ -10,13 +10,13 @@ export async function checkCommand(args: CheckArgs, signal: AbortSignal): Promis
     process.stderr.write(`baton: no models in ${file}; add baton.models first\n`);
     return 1;
   }
-  const results = await checkModels(settings, (model) => keyFromEnvironment(model, process.env), signal);
+  const results = await checkModels(settings, (model) => keyFromEnvironment(model, process.env, settings.models), signal);
   if (args.json) {
     for (const result of results) process.stdout.write(`${JSON.stringify({ type: 'check', ...result })}\n`);
   } else {
     for (const result of results) {
       const model = settings.models.find((m) => m.id === result.model)!;
-      process.stdout.write(`${formatCheck(result)}${result.authOk === false && !result.hasKey ? ` (no key found in ${keyVariables(model).join(' or ')})` : ''}\n`);
+      process.stdout.write(`${formatCheck(result)}${result.authOk === false && !result.hasKey ? ` (no key found in ${describeKeyVariables(model, settings.models)})` : ''}\n`);
     }
   }
   return results.every((r) => r.ok) ? 0 : 1;

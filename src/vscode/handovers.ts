@@ -8,7 +8,10 @@ export interface Handover {
   to: string;
   /** Short words: "connection failed", "overloaded", "timed out". */
   reason: string;
-  /** The failure's own message (already redacted by the provider layer). */
+  /**
+   * The failure's own message. The provider layer redacted only that request's key; whatever shows
+   * it redacts every key Baton knows, at the time it shows it.
+   */
   detail: string;
   phase: 'before-first-token' | 'mid-stream';
   /** Characters of the answer the user had at that moment. */

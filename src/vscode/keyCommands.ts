@@ -1,11 +1,16 @@
 import * as vscode from 'vscode';
-import { keyVariables } from '../core/keys';
+import { describeKeyVariables, originOf } from '../core/keys';
+import { DEFAULT_BASE_URLS } from '../core/settings/defaults';
 import { PROVIDER_NAMES, ProviderName } from '../core/settings/types';
 import type { BatonConfig } from './config';
 import type { KeyStore, KeyTarget } from './keys';
 import type { BatonLog } from './log';
 
-/** Arguments for scripted use: `executeCommand('baton.setApiKey', { model: 'fast', key })`. */
+/**
+ * Arguments for scripted use: `executeCommand('baton.setApiKey', { model: 'fast' })` opens the key
+ * box for that model. A `key` is taken only under test: any extension can run commands, and none
+ * should be able to replace the user's keys behind their back.
+ */
 interface KeyArgs {
   model?: string;
   provider?: ProviderName;
@@ -26,7 +31,7 @@ async function pickTarget(config: BatonConfig, keys: KeyStore, title: string, ar
     items.push({
       label: model.label ?? model.id,
       description: `${model.provider} · ${model.model}${stored ? ' · key stored' : ''}`,
-      detail: `Only for this model. Environment fallback: ${keyVariables(model).join(', ')}`,
+      detail: `Only for this model, sent only to ${originOf(model.baseUrl)}. Environment fallback: ${describeKeyVariables(model, config.settings.models)}`,
       target: { model: model.id },
     });
   }
@@ -36,7 +41,7 @@ async function pickTarget(config: BatonConfig, keys: KeyStore, title: string, ar
     items.push({
       label: provider,
       description: stored ? 'key stored' : undefined,
-      detail: "For every model of this provider at the provider's own endpoint",
+      detail: `For every model of this provider at its own endpoint, ${originOf(DEFAULT_BASE_URLS[provider])}`,
       target: { provider },
     });
   }
@@ -44,24 +49,38 @@ async function pickTarget(config: BatonConfig, keys: KeyStore, title: string, ar
   return picked && 'target' in picked ? (picked as TargetItem).target : undefined;
 }
 
+/** Where a key for `target` will be sent: the model's current origin, or the provider's endpoint. */
+function destination(config: BatonConfig, target: KeyTarget): string | undefined {
+  if ('provider' in target) return originOf(DEFAULT_BASE_URLS[target.provider]);
+  const model = config.settings.models.find((m) => m.id === target.model);
+  return model && originOf(model.baseUrl);
+}
+
 const describeTarget = (target: KeyTarget) => ('model' in target ? `model "${target.model}"` : `provider ${target.provider}`);
 
-export function registerKeyCommands(config: BatonConfig, keys: KeyStore, log: BatonLog): vscode.Disposable[] {
+export interface KeyCommandOptions {
+  /** Accept `key` in the arguments of `baton.setApiKey` (the host suite's hook). */
+  scriptedKeys: boolean;
+}
+
+export function registerKeyCommands(config: BatonConfig, keys: KeyStore, log: BatonLog, options: KeyCommandOptions): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('baton.setApiKey', async (args?: KeyArgs) => {
       const target = await pickTarget(config, keys, 'Baton: Set API Key', args);
       if (!target) return false;
-      const key = args?.key ?? await vscode.window.showInputBox({
+      const origin = destination(config, target);
+      const scripted = options.scriptedKeys && typeof args?.key === 'string' ? args.key : undefined;
+      const key = scripted ?? await vscode.window.showInputBox({
         title: `Baton: API key for ${describeTarget(target)}`,
-        prompt: 'Stored in the OS keyring through VS Code Secret Storage; never in settings or logs.',
+        prompt: `Stored in the OS keyring through VS Code Secret Storage; never in settings or logs. Sent only to ${origin ?? 'the address the model has when it is first used'}.`,
         password: true,
         ignoreFocusOut: true,
         validateInput: (value) => (value.trim() ? (/\s/.test(value.trim()) ? 'A key has no spaces' : undefined) : 'Paste the key, or press Escape to cancel'),
       });
       if (!key?.trim()) return false;
-      const persisted = await keys.store(target, key.trim());
-      log.info(`keys: stored a key for ${describeTarget(target)}${persisted ? '' : ' in memory only (keyring unavailable)'}`);
-      if (!args?.key) void vscode.window.showInformationMessage(`Baton: key for ${describeTarget(target)} saved${persisted ? ' in Secret Storage' : ' for this window'}.`);
+      const persisted = await keys.store(target, key.trim(), origin);
+      log.info(`keys: stored a key for ${describeTarget(target)}, bound to ${origin ?? 'its first address'}${persisted ? '' : ', in memory only (keyring unavailable)'}`);
+      if (!scripted) void vscode.window.showInformationMessage(`Baton: key for ${describeTarget(target)} saved${persisted ? ' in Secret Storage' : ' for this window'}.`);
       return true;
     }),
     vscode.commands.registerCommand('baton.clearApiKey', async (args?: KeyArgs) => {

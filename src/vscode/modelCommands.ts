@@ -62,14 +62,15 @@ export function registerModelCommands(config: BatonConfig, keys: KeyStore, log: 
         description: checkLine(r),
         detail: r.error ? log.clean(`${r.errorKind}: ${r.error}`) : undefined,
       })), { title: `Baton: ${results.length - failed} of ${results.length} models answered`, placeHolder: 'Check results (details in Baton: Show Log)' });
-      return results;
+      // The results are the command's return value, which any extension can read.
+      return results.map((result) => (result.error ? { ...result, error: log.clean(result.error) } : result));
     }),
     vscode.commands.registerCommand('baton.showLog', () => log.show()),
     vscode.commands.registerCommand('baton.showHandovers', async () => {
       const items: vscode.QuickPickItem[] = status.history.map((h) => ({
         label: `$(arrow-swap) ${describeHandover(h)}`,
         description: h.at.toLocaleTimeString(),
-        detail: h.detail,
+        detail: log.clean(h.detail),
       }));
       const showLog: vscode.QuickPickItem = { label: '$(output) Show Log', description: 'every attempt, retry and fallback' };
       const picked = await vscode.window.showQuickPick([...items, showLog], {

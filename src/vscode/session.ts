@@ -5,7 +5,7 @@ import type { RouterEvent } from '../core/router/events';
 import { RouteRequest, Router } from '../core/router/router';
 import { RouterError } from '../core/router/routerError';
 import type { BatonConfig } from './config';
-import type { KeyStore } from './keys';
+import { KEY_NOT_SENT, KeyStore } from './keys';
 import type { BatonLog } from './log';
 import type { StatusIndicator } from './statusBar';
 
@@ -46,13 +46,14 @@ export class BatonSession {
     const listener = token?.onCancellationRequested(() => controller.abort());
     const primary = request.model ?? this.defaultModel ?? '';
     this.log.info(`${label}: request to ${primary || '(no model)'}`);
+    const status = this.status.begin(label, primary);
     let failure: BatonError | undefined;
     try {
       for await (const event of this.router.stream(request, controller.signal)) {
         const line = describeEvent(event);
         if (line) (event.type === 'fallback' || event.type === 'retry' || event.type === 'warning' ? this.log.warn : this.log.info).call(this.log, `${label}: ${line}`);
-        this.status.onEvent(event, primary);
-        if (event.type === 'fallback' && event.error.kind === 'auth') this.offerKey(event.from, event.error.message);
+        status.onEvent(event);
+        if (event.type === 'fallback' && event.error.kind === 'auth' && !keyWithheld(event.error)) this.offerKey(event.from, event.error.message);
         yield event;
       }
     } catch (error) {
@@ -62,9 +63,14 @@ export class BatonSession {
       throw error;
     } finally {
       listener?.dispose();
-      if (!failure) this.status.onEnd();
-      else this.status.onEnd({ kind: failure.kind, message: this.log.clean(failure.message) });
+      status.end(failure && { kind: failure.kind, message: this.log.clean(failure.message) });
       controller.abort();
     }
   }
+}
+
+/** The request failed because the user kept the key from a new origin: asking for a key would be wrong. */
+function keyWithheld(error: BatonError): boolean {
+  const cause = error.cause;
+  return error.code === KEY_NOT_SENT || (BatonError.is(cause) && cause.code === KEY_NOT_SENT);
 }

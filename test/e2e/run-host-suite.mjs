@@ -43,6 +43,8 @@ async function main() {
     env: {
       BATON_SUITE_REPORT: reportFile,
       BATON_SUITE_RESULTS: resultsFile,
+      // Baton publishes its test hooks only under test AND with this set (src/vscode/testHooks.ts).
+      BATON_TEST_HOOKS: '1',
       ...(process.env.BATON_SUITE_GREP ? { BATON_SUITE_GREP: process.env.BATON_SUITE_GREP } : {}),
     },
   });

@@ -15,6 +15,13 @@ describe('activation', () => {
     assert.strictEqual(extension.isActive, true);
   });
 
+  it('exports nothing another extension could use: no keys, no router, no session', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    assert.strictEqual(await extension.activate(), undefined);
+    assert.strictEqual(extension.exports, undefined);
+  });
+
   it('registers every command it contributes', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);

@@ -66,6 +66,9 @@ describe('inline edit in the editor', function () {
 
   before(async () => {
     const api = await baton();
+    // code-server saves after a delay by default (the web default); saves split undo groups
+    // wherever they land. The save tests are in editSafety.test.ts; here nothing saves.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     server = await FaultServer.start();
     await setSettings({
       models: [
@@ -82,6 +85,7 @@ describe('inline edit in the editor', function () {
   });
 
   after(async () => {
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     await resetSettings();
     await server?.close();
   });
@@ -108,8 +112,12 @@ describe('inline edit in the editor', function () {
     await redo();
     assert.strictEqual(editor.document.getText(), `${EXPECTED}// mine\n`, 'Redo brings the edit back in one step');
     await undo();
+    // Baton never runs Undo itself (it acts wherever the focus is), so the stream's own undo step
+    // stays; it adds up to nothing, and stepping over it shows none of the edit.
     await undo();
-    assert.strictEqual(editor.document.getText(), ORIGINAL, 'the next Undo undoes what I typed before: nothing of the stream is left in the history');
+    assert.strictEqual(editor.document.getText(), mine, 'the stream leaves no half-written state in the history');
+    await undo();
+    assert.strictEqual(editor.document.getText(), ORIGINAL, 'then Undo undoes what I typed before');
   });
 
   it('sends the instruction, the selection, the language and the code around it, and asks for code only', async () => {
@@ -130,7 +138,7 @@ describe('inline edit in the editor', function () {
     assert.ok(user.includes('export function count(items)'), 'the code below');
   });
 
-  it('Reject restores the original byte for byte (CRLF, no final line break) and leaves the undo history as it was', async () => {
+  it('Reject restores the original byte for byte (CRLF, no final line break); Undo never brings back any of the edit', async () => {
     server.on('/primary', reply(REPLY));
     const crlf = ORIGINAL.trimEnd().replace(/\n/g, '\r\n');
     const editor = await openFile(crlf);
@@ -142,8 +150,12 @@ describe('inline edit in the editor', function () {
     assert.notStrictEqual(editor.document.getText(), mine);
     assert.strictEqual(await reject(), true);
     assert.strictEqual(editor.document.getText(), mine);
+    // Baton never runs Undo itself (it acts wherever the focus is), so the edit's own undo step
+    // stays: it adds up to nothing, and stepping over it shows none of the edit.
     await undo();
-    assert.strictEqual(editor.document.getText(), crlf, 'the next Undo undoes what I typed before the edit');
+    assert.strictEqual(editor.document.getText(), mine, 'Undo brings back none of the rejected edit');
+    await undo();
+    assert.strictEqual(editor.document.getText(), crlf, 'then Undo undoes what I typed before the edit');
   });
 
   it('Accept in a CRLF file writes CRLF line breaks', async () => {
@@ -171,7 +183,9 @@ describe('inline edit in the editor', function () {
     assert.strictEqual(editor.document.getText(), mine);
     await disconnected;
     await undo();
-    assert.strictEqual(editor.document.getText(), ORIGINAL, 'as if nothing had happened: the next Undo undoes what I typed before');
+    assert.strictEqual(editor.document.getText(), mine, 'Undo brings back none of the cancelled edit');
+    await undo();
+    assert.strictEqual(editor.document.getText(), ORIGINAL, 'then Undo undoes what I typed before');
   });
 
   for (const [name, backup] of [
@@ -223,7 +237,7 @@ describe('inline edit in the editor', function () {
     assert.strictEqual(editor.document.getText(), `// above\n${ORIGINAL}// below\n`, 'one Undo restores the original and keeps what was typed');
   });
 
-  it('stops the stream when someone edits inside the pending lines, and keeps their typing', async () => {
+  it('stops the stream when someone edits inside the pending lines, says the edit is incomplete, and keeps their typing', async () => {
     server.on('/primary', reply(REPLY, 60));
     const editor = await openFile(ORIGINAL);
     selectLines(editor, 1, 7);
@@ -231,7 +245,9 @@ describe('inline edit in the editor', function () {
     await eventually(() => editor.document.getText() !== ORIGINAL, 'the stream to start', 10_000);
     const disconnected = server.waitForDisconnect();
     await typeAt(editor, () => editor.document.positionAt(editor.document.getText().indexOf('function total')), '/* sum */ ');
-    assert.strictEqual(await running, 'ready');
+    assert.strictEqual(await running, 'incomplete');
+    // Accept asks first, in a modal (which the editor refuses to show under test): never one key.
+    assert.strictEqual(await accept().then((accepted) => accepted, () => false), false, 'no Accept of an incomplete edit without asking');
     await disconnected;
     await reject();
     assert.strictEqual(editor.document.getText(), ORIGINAL.replace('export function total', 'export /* sum */ function total'));

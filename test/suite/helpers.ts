@@ -4,16 +4,26 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'baton-dev.baton';
 
-/** The API the extension returns from activate(). Typed loosely: the suite tests the bundle, not src/. */
+/**
+ * What the extension publishes for this suite (src/vscode/testHooks.ts): only when the editor runs
+ * it under test and the harness sets BATON_TEST_HOOKS=1. Typed loosely: the suite tests the
+ * bundle, not src/.
+ */
 export interface BatonApi {
   logUri: vscode.Uri;
   session: { config: { settings: { models: { id: string; baseUrl: string }[]; defaultModel?: string; timeouts: { idleMs: number } } } };
 }
 
+const HOOKS = Symbol.for('baton-dev.baton.testHooks');
+
+/** Activates Baton and returns its test hooks. */
 export async function baton(): Promise<BatonApi> {
-  const extension = vscode.extensions.getExtension<BatonApi>(EXTENSION_ID);
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not installed`);
-  return extension.activate();
+  await extension.activate();
+  const hooks = (globalThis as Record<symbol, unknown>)[HOOKS] as BatonApi | undefined;
+  if (!hooks) throw new Error('Baton published no test hooks: run the suite through test/e2e/run-host-suite.mjs, which sets BATON_TEST_HOOKS=1');
+  return hooks;
 }
 
 /** Sets user-level baton.* settings; undefined removes a key. */

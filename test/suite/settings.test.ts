@@ -21,6 +21,17 @@ describe('settings in the editor', () => {
     assert.ok(inspected?.defaultValue && inspected.defaultValue.idleMs <= 10_000, 'the editor knows the defaults');
   });
 
+  it('declares the scope of every setting, and keeps settings that route traffic or keys out of untrusted workspaces', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
+    const properties = manifest.contributes.configuration.properties;
+    for (const [key, schema] of Object.entries<any>(properties)) assert.ok(schema.scope, `${key} declares its scope`);
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.strictEqual(untrusted.supported, 'limited');
+    assert.deepStrictEqual([...untrusted.restrictedConfigurations].sort(), [
+      'baton.continuation', 'baton.defaultModel', 'baton.fallbackOnRefusal', 'baton.fallbacks', 'baton.models', 'baton.retry',
+    ]);
+  });
+
   it('applies changes live, without a reload', async () => {
     const api = await baton();
     await setSettings({ models: [{ id: 'live-a', provider: 'ollama', model: 'qwen' }], defaultModel: 'live-a' });

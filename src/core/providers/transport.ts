@@ -3,6 +3,7 @@ import type { StreamPart } from '../streamPart';
 import { BodyReader, FINISH_GRACE_MS, Frame } from './bodyReader';
 import { ErrorContext, errorFromPayload, errorFromResponse, networkError } from './httpErrors';
 import type { PartSink } from './partSink';
+import { fetchWithoutLeaks } from './redirect';
 import type { ProviderCall } from './provider';
 
 export type { Frame } from './bodyReader';
@@ -43,7 +44,7 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   const ctx: ErrorContext = { provider: wire.provider, model: call.model.id, url: wire.url, apiKey: call.apiKey };
   let response: Response;
   try {
-    response = await fetch(wire.url, {
+    response = await fetchWithoutLeaks(wire.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -53,7 +54,7 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
       },
       body: JSON.stringify({ ...(wire.body as object), ...call.model.extraBody }),
       signal,
-    });
+    }, ctx);
   } catch (error) {
     throw failure(error, signal, ctx);
   }

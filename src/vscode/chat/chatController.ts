@@ -179,7 +179,8 @@ export class ChatController implements vscode.Disposable {
     const turn: AssistantTurn = {
       role: 'assistant', id: randomUUID(), text: '', status: 'streaming', model: requested, requested, seams: [], notes: [], at: Date.now(),
     };
-    const request = buildRequest(chat, modelId);
+    const config = this.session.config.settings.models.find((m) => m.id === (modelId ?? this.session.defaultModel));
+    const request = buildRequest(chat, modelId, { contextWindow: config?.contextWindow, maxTokens: config?.maxTokens });
     chat.turns.push(turn);
     this.post({ type: 'turn', turn });
     this.saveNow();

@@ -3,16 +3,17 @@ import type { WebviewMessage } from '../../core/protocol/messages';
 import type { BatonSession } from '../session';
 import { fileAttachment, selectionAttachment } from './attachments';
 import { ChatController } from './chatController';
-import { ChatStore } from './chatStore';
+import type { ChatStore } from './chatStore';
 import { ChatView } from './chatView';
 import { EditorTracker, openLink, runCodeAction } from './editorActions';
 
 /** The chat panel in Baton's activity-bar container, and its commands. */
-export function registerChat(context: vscode.ExtensionContext, session: BatonSession): vscode.Disposable[] {
+export function registerChat(context: vscode.ExtensionContext, session: BatonSession, store: ChatStore): vscode.Disposable[] {
   const { log } = session;
   const view = new ChatView(context.extensionUri, log);
   const editors = new EditorTracker();
-  const controller = new ChatController(session, new ChatStore(context.workspaceState, log), editors, (message) => view.post(message));
+  const controller = new ChatController(session, store, editors, (message) => view.post(message));
+  store.onDidSetAside(() => view.post({ type: 'notice', level: 'error', text: 'A stored chat could not be read, so Baton set it aside unchanged instead of loading it. Baton: Show Log says where.' }));
   controller.restore();
 
   const handle = async (message: WebviewMessage): Promise<void> => {

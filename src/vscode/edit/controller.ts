@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { buildEditRequest, contextAbove, contextBelow } from '../../core/edit/prompt';
 import { describeKind } from '../../core/errors';
+import { keptLines } from '../../core/edit/lineDiff';
 import { describeStep, RouterError } from '../../core/router/routerError';
 import type { BatonSession } from '../session';
 import { EditDecorations } from './decorations';
+import { EditJournal } from './editJournal';
 import { askInstruction, InstructionHistory } from './instructionInput';
 import { PartialView } from './partialView';
-import { EditResult, PendingEdit } from './pendingEdit';
+import { DroppedEdit, EditResult, EditWitness, PendingEdit } from './pendingEdit';
 import { EditTarget, targetFor, targetOffsets } from './target';
 
 /** What `baton.editSelection` resolves to, for keybindings with arguments and for tests. */
@@ -14,8 +16,9 @@ export type EditCommandResult = EditResult['status'] | 'busy' | 'no-editor' | 'n
 
 /**
  * The inline edits of all open documents: at most one pending edit per document. Starts edits,
- * routes document changes to them, keeps the `baton.editPending` context key in step with the
- * active editor, and reports edits that could not be finished.
+ * routes document changes and saves to them, keeps the `baton.editPending` context key in step
+ * with the active editor, reports edits that could not be finished, keeps the last rejected edit
+ * for Show Rejected Edit, and takes out edits that a reload or a crash left in a document.
  */
 export class InlineEditController implements vscode.Disposable {
   private readonly edits = new Map<string, PendingEdit>();
@@ -27,14 +30,39 @@ export class InlineEditController implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private contextValue = false;
+  private readonly journal: EditJournal;
+  private readonly witness: EditWitness;
 
-  constructor(globalState: vscode.Memento, private readonly session: BatonSession) {
+  constructor(globalState: vscode.Memento, workspaceState: vscode.Memento, private readonly session: BatonSession) {
     this.history = new InstructionHistory(globalState);
+    this.journal = new EditJournal(workspaceState, session.log);
+    this.witness = {
+      shown: (edit) => this.journal.record(edit),
+      ended: (edit, dropped) => {
+        this.journal.forget(edit.document.uri);
+        if (dropped) void this.onDropped(dropped);
+      },
+    };
     this.subscriptions = [
       this.decorations, this.partials, this.changed,
       vscode.workspace.onDidChangeTextDocument((event) => this.editFor(event.document)?.onDocumentChange(event)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.drop(document)),
-      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
+      // The file on disk is the original or the accepted edit, never the mix on screen.
+      vscode.workspace.onWillSaveTextDocument((event) => {
+        const edit = this.editFor(event.document);
+        if (edit) event.waitUntil(edit.beforeSave(event.reason));
+      }),
+      vscode.workspace.onDidSaveTextDocument((document) => void this.editFor(document)?.afterSave()),
+      // An edit parked by auto save on focus change comes back when the person does.
+      vscode.window.onDidChangeWindowState((state) => { if (state.focused) this.unparkActive(); }),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        // Closed without saving or saved (as the original): either way nothing is left to take out.
+        this.journal.forget(document.uri);
+        this.drop(document);
+      }),
+      vscode.window.onDidChangeActiveTextEditor(() => {
+        this.updateContext();
+        this.unparkActive();
+      }),
       // Decorations belong to editors: draw them again in an editor that comes into view, and catch
       // up with a stream that could not be written while no editor showed the document.
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
@@ -83,7 +111,72 @@ export class InlineEditController implements vscode.Disposable {
       vscode.window.setStatusBarMessage('$(loading~spin) Baton: the edit is still streaming; Escape cancels it', 3000);
       return false;
     }
+    if (edit.state === 'incomplete') return this.acceptIncomplete(edit);
     return edit.accept();
+  }
+
+  /** An incomplete edit is kept only when the person says so, in a modal: never on one key. */
+  private async acceptIncomplete(edit: PendingEdit): Promise<boolean> {
+    const keep = 'Keep Incomplete Code';
+    const { added, pending } = edit.progress;
+    const choice = await vscode.window.showWarningMessage('Keep an incomplete edit?', {
+      modal: true,
+      detail: `The model stopped when you typed inside the edit. It had written ${added} new line${added === 1 ? '' : 's'}; ` +
+        `${pending} line${pending === 1 ? '' : 's'} of the old code below ${pending === 1 ? 'was' : 'were'} never reached, and will stay as ${pending === 1 ? 'it is' : 'they are'}. ` +
+        'The result is likely broken code. Reject instead to get your original back.',
+    }, keep);
+    return choice === keep ? edit.accept({ incomplete: true }) : false;
+  }
+
+  /** An edit parked by auto save on focus or window change, in the active editor, comes back into view. */
+  private unparkActive(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    const edit = document && this.editFor(document);
+    if (edit?.parked && edit.parked.by !== vscode.TextDocumentSaveReason.AfterDelay) void edit.unpark();
+  }
+
+  /** `Baton: Show Pending Edit`: the pending edit of the active file as a diff beside it. */
+  async showPending(uri?: vscode.Uri): Promise<boolean> {
+    const edit = this.target(uri);
+    if (!edit) return false;
+    const lines = edit.parked?.lines ?? edit.region.text.lines;
+    const text = (outcome: 'accept' | 'reject') => edit.region.text.join(keptLines(lines, outcome));
+    await this.partials.show(edit.document.fileName, text('reject'), text('accept'), 'pending edit', { beside: true });
+    return true;
+  }
+
+  /** `Baton: Show Rejected Edit`: the last rejected or cancelled edit beside the code it would have replaced. */
+  async showRejected(): Promise<boolean> {
+    const dropped = this.journal.lastDropped();
+    if (!dropped) {
+      void vscode.window.showInformationMessage('Baton: no rejected edit to show in this workspace.');
+      return false;
+    }
+    await this.partials.show(dropped.fileName, dropped.original, dropped.proposed, dropped.how === 'rejected' ? 'rejected edit' : `${dropped.how} edit`);
+    return true;
+  }
+
+  private async onDropped(dropped: DroppedEdit): Promise<void> {
+    await this.journal.rememberDropped(dropped);
+    const why = dropped.how === 'set aside' ? 'set aside (you edited the code while it waited, hidden)' : dropped.how;
+    vscode.window.setStatusBarMessage(`$(discard) Baton: edit ${why}; "Baton: Show Rejected Edit" shows it again`, 8000);
+  }
+
+  /**
+   * Takes out the edits a reload or a crash of the extension host left in documents (they hold
+   * old and new lines mixed, with no Accept or Reject), and says so, offering the edit as a diff.
+   */
+  async recoverInterrupted(): Promise<void> {
+    const recovered = await this.journal.recover();
+    for (const { uri, original, proposed, restored } of recovered) {
+      const name = vscode.workspace.asRelativePath(uri, false);
+      const message = restored
+        ? `Baton: an inline edit in ${name} was interrupted (the window reloaded or the extension host stopped). Your original code is back; the edit was not applied.`
+        : `Baton: an inline edit in ${name} was interrupted, and the file has changed since, so Baton left it as it is. Check it for a mix of old and new lines.`;
+      void vscode.window.showWarningMessage(message, 'Show Edit').then((choice) => {
+        if (choice) void this.partials.show(uri.path, original, proposed, 'interrupted edit');
+      });
+    }
   }
 
   async reject(uri?: vscode.Uri): Promise<boolean> {
@@ -115,7 +208,7 @@ export class InlineEditController implements vscode.Disposable {
     const startPosition = document.positionAt(start);
     editor.selection = new vscode.Selection(startPosition, startPosition);
     editor.revealRange(new vscode.Range(startPosition, document.positionAt(end)), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    return new PendingEdit(document, start, document.getText().slice(start, end), request, this.session, this.decorations);
+    return new PendingEdit(document, start, document.getText().slice(start, end), request, this.session, this.decorations, this.witness);
   }
 
   private onEditChanged(edit: PendingEdit): void {
@@ -127,6 +220,7 @@ export class InlineEditController implements vscode.Disposable {
 
   /** The person edited across the region's edge: Baton can no longer tell its lines apart. */
   private async letGo(edit: PendingEdit): Promise<void> {
+    this.journal.forget(edit.document.uri);
     this.drop(edit.document);
     void vscode.window.showWarningMessage('Baton: the pending edit was changed across its edges, so Baton left the text as it is. Undo steps back through it.');
   }
@@ -143,14 +237,15 @@ export class InlineEditController implements vscode.Disposable {
 
   private updateContext(): void {
     const document = vscode.window.activeTextEditor?.document;
-    const pending = !!document && !!this.editFor(document);
+    const edit = document && this.editFor(document);
+    const pending = !!edit;
     if (pending === this.contextValue) return;
     this.contextValue = pending;
     void vscode.commands.executeCommand('setContext', 'baton.editPending', pending);
   }
 
   private async offerPending(edit: PendingEdit): Promise<void> {
-    const actions = edit.state === 'ready' ? ['Accept', 'Reject'] : ['Cancel Edit'];
+    const actions = edit.state === 'ready' ? ['Accept', 'Reject'] : edit.state === 'incomplete' ? ['Reject'] : ['Cancel Edit'];
     const choice = await vscode.window.showInformationMessage('Baton: this file already has a pending edit. Finish it first: one edit per file at a time.', ...actions);
     if (choice === 'Accept') await edit.accept();
     else if (choice === 'Reject' || choice === 'Cancel Edit') await edit.reject();
@@ -171,6 +266,7 @@ export class InlineEditController implements vscode.Disposable {
     if (choice === 'Show Partial') await this.partials.show(edit.document.fileName, edit.region.text.outcome('reject'), result.partial);
   }
 
+  /** The window is closing or reloading: edits stop, and stay in the journal for the next activation. */
   dispose(): void {
     for (const edit of this.edits.values()) edit.dispose();
     this.edits.clear();

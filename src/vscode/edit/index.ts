@@ -14,7 +14,8 @@ interface EditSelectionArgs {
  * continues the same edit.
  */
 export function registerInlineEdit(context: vscode.ExtensionContext, session: BatonSession): vscode.Disposable[] {
-  const controller = new InlineEditController(context.globalState, session);
+  const controller = new InlineEditController(context.globalState, context.workspaceState, session);
+  void controller.recoverInterrupted();
   const lenses = new PendingEditLenses((document) => controller.editFor(document));
   return [
     controller,
@@ -25,5 +26,7 @@ export function registerInlineEdit(context: vscode.ExtensionContext, session: Ba
       controller.start(typeof args?.instruction === 'string' ? args.instruction : undefined)),
     vscode.commands.registerCommand('baton.acceptEdit', (uri?: vscode.Uri) => controller.accept(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('baton.rejectEdit', (uri?: vscode.Uri) => controller.reject(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('baton.showRejectedEdit', () => controller.showRejected()),
+    vscode.commands.registerCommand('baton.showPendingEdit', (uri?: vscode.Uri) => controller.showPending(uri instanceof vscode.Uri ? uri : undefined)),
   ];
 }

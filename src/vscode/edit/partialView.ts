@@ -15,15 +15,19 @@ export class PartialView implements vscode.TextDocumentContentProvider, vscode.D
     return this.contents.get(uri.path) ?? '';
   }
 
-  /** Opens a diff: the original lines on the left, the incomplete replacement on the right. */
-  async show(fileName: string, original: string, partial: string): Promise<void> {
+  /**
+   * Opens a diff: the original lines on the left, the edit that was not applied on the right
+   * (`what` names it in the title: "incomplete edit", "rejected edit").
+   */
+  async show(fileName: string, original: string, partial: string, what = 'incomplete edit', options: { beside?: boolean } = {}): Promise<void> {
     const id = ++this.next;
     const base = fileName.split(/[\\/]/).pop() || 'edit';
     const left = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/original/${base}` });
     const right = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/partial/${base}` });
     this.contents.set(left.path, original);
     this.contents.set(right.path, partial);
-    await vscode.commands.executeCommand('vscode.diff', left, right, `${base}: original ↔ incomplete edit (not applied)`, { preview: true });
+    const where = options.beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : {};
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${base}: original ↔ ${what} (not applied)`, { preview: true, ...where });
   }
 
   dispose(): void {

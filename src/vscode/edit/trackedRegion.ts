@@ -35,8 +35,9 @@ export class TrackedRegion implements vscode.Disposable {
   broken = false;
   /** Baton has changed the document at least once. */
   wroteAny = false;
+  /** The document's last change was Baton's own (so a write without an undo stop joins Baton's group). */
+  ownWriteIsLatest = false;
   private expected?: ExpectedChange;
-  private paused = false;
   private readonly touchedEmitter = new vscode.EventEmitter<void>();
   /** Fires on the first edit by someone else inside (or across) the region. */
   readonly onDidTouch = this.touchedEmitter.event;
@@ -56,7 +57,6 @@ export class TrackedRegion implements vscode.Disposable {
 
   /** Feed every change event of the document. */
   onDocumentChange(event: vscode.TextDocumentChangeEvent): void {
-    if (this.paused) return;
     const expected = this.expected;
     if (expected && event.contentChanges.length === 1) {
       const [change] = event.contentChanges;
@@ -64,11 +64,13 @@ export class TrackedRegion implements vscode.Disposable {
         this.text.lines = expected.lines;
         this.expected = undefined;
         this.wroteAny = true;
+        this.ownWriteIsLatest = true;
         return;
       }
     }
     if (event.contentChanges.length === 0) return;
     this.foreignEdits++;
+    this.ownWriteIsLatest = false;
     for (const change of event.contentChanges) this.takeForeign(change);
   }
 
@@ -92,13 +94,13 @@ export class TrackedRegion implements vscode.Disposable {
 
   /**
    * Makes the region show `lines`, changing only the part that differs. Returns false when it
-   * could not (the region was touched or broken, or no editor shows the document and `hidden` is
-   * not allowed). Retries when the person typed at the same moment and the editor refused the
+   * could not (the region was touched, unless `evenIfTouched` says `lines` already carry the
+   * person's typing, or broken, or no editor shows the document and `hidden` is not allowed). Retries when the person typed at the same moment and the editor refused the
    * stale edit.
    */
-  async write(lines: DiffLine[], stops: UndoStops, options: { hidden?: boolean } = {}): Promise<boolean> {
+  async write(lines: DiffLine[], stops: UndoStops, options: { hidden?: boolean; evenIfTouched?: boolean } = {}): Promise<boolean> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (this.touched || this.broken || this.document.isClosed) return false;
+      if ((this.touched && !options.evenIfTouched) || this.broken || this.document.isClosed) return false;
       const edit = minimalEdit(this.text.text, new RegionText(lines, this.text.eol, this.text.trailingEol).text);
       if (!edit) {
         this.text.lines = lines;
@@ -155,22 +157,10 @@ export class TrackedRegion implements vscode.Disposable {
       // Applied, but its change event did not match (the editor normalised the text): take the document's word for it.
       this.expected = undefined;
       this.wroteAny = true;
+      this.ownWriteIsLatest = true;
       this.text.lines = lines;
     }
     return 'applied';
-  }
-
-  /**
-   * Runs `work` (Baton stepping through the undo history) without tracking its changes; `work`
-   * must leave the document as it found it.
-   */
-  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
-    this.paused = true;
-    try {
-      return await work();
-    } finally {
-      this.paused = false;
-    }
   }
 
   dispose(): void {

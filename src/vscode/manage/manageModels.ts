@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { checkModels, ModelCheck } from '../../core/check';
 import { chainLabel } from '../../core/lm/models';
 import type { ModelConfig } from '../../core/settings/types';
+import { originOf } from '../../core/keys';
+import { DEFAULT_BASE_URLS } from '../../core/settings/defaults';
 import type { BatonConfig } from '../config';
 import type { KeyStore } from '../keys';
 import type { BatonLog } from '../log';
@@ -108,7 +110,8 @@ export class ModelManager {
 
   private async save(draft: ModelDraft, check: ModelCheck): Promise<void> {
     await saveModel({ id: draft.id, provider: draft.provider, model: draft.model, baseUrl: draft.baseUrl }, draft.backups, draft.scope);
-    if (draft.key) await this.keys.store({ model: draft.id }, draft.key);
+    // The key is bound to the origin it was typed for: it goes nowhere else without asking.
+    if (draft.key) await this.keys.store({ model: draft.id }, draft.key, originOf(draft.baseUrl || DEFAULT_BASE_URLS[draft.provider]));
     this.config.reload();
     const answered = check.ok ? `, answered the check in ${check.firstTokenMs ?? '?'} ms` : ', did not answer the check';
     this.log.info(`manage models: saved ${draft.id} (${draft.provider} · ${draft.model}) to ${SCOPE_NAMES[draft.scope]}${draft.key ? ', key stored' : ''}${answered}`);

@@ -115,6 +115,8 @@ export function ensureSetup() {
  * @property {boolean} [smokeTestDriver]  pass --vscode-option enable-smoke-test-driver (needed for
  *                                    extensionDevelopmentPath/extensionTestsPath in the URL payload)
  * @property {string[]} [extraArgs]   more code-server arguments
+ * @property {boolean} [workspaceTrust]  leave workspace trust on (no --disable-workspace-trust), for
+ *                                    tests of Restricted Mode; also set security.workspace.trust.* in userSettings
  * @property {string} [name]          label used in the run dir's name and in messages
  * @property {number} [startTimeoutMs]  how long to wait for /healthz (default 30 s)
  * @property {number} [port]          port to bind on 127.0.0.1 (default: any free port)
@@ -176,7 +178,7 @@ export async function startEditor(options = {}) {
   for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
 
   const baseArgs = [codeServerEntry, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
   for (const vsix of [options.installVsix ?? []].flat()) {
