@@ -3,6 +3,8 @@
  * answer, against the baseline loop (bench/baselineLoop.ts: fetch + eventsource-parser, one write
  * per network read) run in the same session on the same server. Both processes carry the same
  * preload, which reports their CPU time (startup included); the ratio is CLI / baseline.
+ * BENCH_INSTRUCTIONS=1 adds the same ratio in instructions executed (valgrind), which other load
+ * on the machine cannot move.
  *
  * Then connection reuse: sequential requests through one Router, against a server that ends each
  * body a few milliseconds after the final frame (as real providers do), counting the TCP
@@ -99,7 +101,11 @@ async function cpuRatio(): Promise<void> {
     });
   });
   const settings = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-')), 'settings.json');
-  fs.writeFileSync(settings, JSON.stringify({ 'baton.models': [{ id: 'm', provider: 'openai', model: 'm', baseUrl: url }] }));
+  // Generous waits: under valgrind a process runs some 30 times slower than the router expects of a provider.
+  fs.writeFileSync(settings, JSON.stringify({
+    'baton.models': [{ id: 'm', provider: 'openai', model: 'm', baseUrl: url }],
+    'baton.timeouts': { headersMs: 600_000, firstTokenMs: 600_000, idleMs: 600_000, totalMs: 3_600_000 },
+  }));
 
   const baseline: Run[] = [];
   const cli: Run[] = [];
@@ -116,7 +122,6 @@ async function cpuRatio(): Promise<void> {
     baseline.push(pair[0]);
     cli.push(pair[1]);
   }
-  server.close();
   const b = median(baseline.map((r) => r.cpuMs));
   const c = median(cli.map((r) => r.cpuMs));
   // Other processes on the machine only ever add CPU time (cache and core contention), so the
@@ -128,6 +133,30 @@ async function cpuRatio(): Promise<void> {
   console.log(`  baton chat:                                                 ${fmt(best(cli), 0)} ms CPU at best, ${fmt(c, 0)} median`);
   console.log(`  CPU ratio CLI / baseline = ${fmt(best(cli) / best(baseline), 3)}  (goal ≤ 1.05; ratio of the medians ${fmt(c / b, 3)})`);
   console.log(`  back-to-back pairs: ${ratios.map((r) => fmt(r, 2)).join(' ')}`);
+  if (process.env.BENCH_INSTRUCTIONS) await instructionRatio(url, settings);
+  server.close();
+}
+
+/**
+ * Instructions executed (valgrind's callgrind, all threads), for a steadier figure than CPU time on a
+ * shared machine: other processes change how long work takes, not how much of it there is. Opt-in
+ * (BENCH_INSTRUCTIONS=1): under valgrind each process runs some 30 times slower.
+ */
+async function instructionRatio(url: string, settings: string): Promise<void> {
+  const count = (args: string[]) => new Promise<number>((resolve, reject) => {
+    const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const refs = /I\s+refs:\s+([\d,]+)/.exec(err);
+      if (code !== 0 || !refs) return reject(new Error(`valgrind ${args[0]} exited ${code}: ${err.slice(-500)}`));
+      resolve(Number(refs[1].replace(/,/g, '')));
+    });
+  });
+  const baseline = await count([BASELINE, url]);
+  const cli = await count([CLI, 'chat', '--settings', settings, 'go']);
+  console.log(`  instructions (callgrind): baseline ${(baseline / 1e9).toFixed(3)} G, baton chat ${(cli / 1e9).toFixed(3)} G, ratio ${fmt(cli / baseline, 3)}`);
 }
 
 async function connectionReuse(): Promise<void> {
