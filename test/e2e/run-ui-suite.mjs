@@ -68,9 +68,33 @@ async function main() {
   if (grep) mocha.grep(grep);
   for (const file of files) mocha.addFile(file);
   await mocha.loadFilesAsync();
-  const failures = await new Promise((resolve) => mocha.run(resolve));
+  const failures = await new Promise((resolve) => timePerFile(mocha.run(resolve)));
   console.log(`[ui-suite] ${failures ? `${failures} failed` : 'passed'} in ${elapsed()}`);
   return failures ? 1 : 0;
+}
+
+/**
+ * Prints, after the run, where the time went for each file: starting editors and resetting the
+ * workbench (hooks) against the tests themselves, slowest file first.
+ */
+function timePerFile(runner) {
+  /** @type {Map<string, { hooks: number, tests: number, count: number }>} */
+  const files = new Map();
+  const entry = (runnable) => {
+    const file = path.relative(REPO_ROOT, runnable.file ?? runnable.parent?.file ?? 'unknown');
+    if (!files.has(file)) files.set(file, { hooks: 0, tests: 0, count: 0 });
+    return files.get(file);
+  };
+  runner.on('hook end', (hook) => { entry(hook).hooks += hook.duration ?? 0; });
+  runner.on('test end', (test) => { const e = entry(test); e.tests += test.duration ?? 0; e.count++; });
+  runner.on('end', () => {
+    const seconds = (ms) => (ms / 1000).toFixed(1).padStart(6);
+    console.log('[ui-suite] time per file (s): hooks (editor start, reset) + tests');
+    for (const [file, t] of [...files].sort((a, b) => (b[1].hooks + b[1].tests) - (a[1].hooks + a[1].tests))) {
+      console.log(`  ${seconds(t.hooks + t.tests)} = ${seconds(t.hooks)} + ${seconds(t.tests)}  ${t.count} tests  ${file}`);
+    }
+  });
+  return runner;
 }
 
 main().then((code) => process.exit(code), (error) => {

@@ -96,6 +96,17 @@ async function waitFor(predicate, what, timeout = 15_000) {
   }
 }
 
+/** Polls the editor's lines until `predicate` holds; the last lines seen go into the error. */
+async function untilLines(page, predicate, what, timeout = 5000) {
+  const deadline = Date.now() + timeout;
+  let lines = await editorLines(page);
+  while (!predicate(lines)) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; the editor shows:\n${lines.join('\n')}`);
+    await page.waitForTimeout(100);
+    lines = await editorLines(page);
+  }
+}
+
 /** The text of the active editor's lines in view, top to bottom. */
 async function editorLines(page) {
   return (await visibleDiff(page)).map((line) => line.text);
@@ -130,9 +141,10 @@ describe('inline edits never leave a half-written file', function () {
       await waitForPendingEdit(page);
       await page.keyboard.press('Control+S');
       await waitFor(() => disk.writes >= 1, 'the save');
+      // The save shows the original for a moment; the pending diff comes back once it is written.
       await page.locator('.tab.active.dirty').waitFor();
-      const lines = await editorLines(page);
-      assert.ok(lines.includes('  let sum = 0;') && lines.includes('  return items.reduce((sum, item) => sum + item.price, 0);'), 'the pending diff is still on screen');
+      const diffShown = (lines) => lines.includes('  let sum = 0;') && lines.includes('  return items.reduce((sum, item) => sum + item.price, 0);');
+      await untilLines(page, diffShown, 'the pending diff back on screen after the save');
       await screenshot(page, 'edit-pending-after-save');
       await runCommand(page, 'File: Save All Files');
       await waitFor(() => disk.writes >= 2, 'Save All');

@@ -59,9 +59,17 @@ export async function editUserSettings(page, editor, settings) {
   await page.keyboard.press('Control+V');
   await page.keyboard.press('Control+S');
   await until(() => countSettingsReads(editor) > readsBefore, { timeout: 20_000, message: 'Baton to read the user settings' });
-  // The settings editor opens as a modal over the workbench; Escape closes it.
-  await page.keyboard.press('Escape');
-  await page.locator('.modal-editor-part').waitFor({ state: 'detached' });
+  await closeModalEditor(page);
+}
+
+/**
+ * The settings editor opens as a modal over the workbench. Its close button, not Escape: a toast
+ * that Baton shows on saving (a key found in settings.json) takes the first Escape for itself.
+ */
+async function closeModalEditor(page) {
+  const modal = page.locator('.modal-editor-part');
+  await modal.locator('.modal-editor-action-container .codicon-close').first().click();
+  await modal.waitFor({ state: 'detached' });
 }
 
 /** Writes a workspace settings file on disk, as a clone or a checkout does; waits until Baton read settings again. */
