@@ -7,7 +7,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../lib/editor.mjs';
 import { useEditor } from '../lib/fixture.mjs';
 import { pickQuickItem, readStatusBar, runCommand, screenshot, waitForStatusBarItem } from '../lib/workbench.mjs';
-import { FaultServer, STATUS, chatSettings, continuer, failingAt, httpError, sleep, slowAnswer, stream, until } from './chatHelpers.mjs';
+import { FaultServer, STATUS, WIRES, chatSettings, continuer, failingAt, httpError, sleep, slowAnswer, stream, until } from './chatHelpers.mjs';
 import { anthropicToolFrames, lmClientChannel, offeredTools, openaiToolFrames, packLmClient } from './lmHelpers.mjs';
 
 /** Plain prose, so the answer can be compared byte for byte. */
@@ -24,6 +24,7 @@ describe('language models: another extension uses Baton\'s models through vscode
   before(async function () {
     server = await FaultServer.start();
     chatSettings(userSettings, server.url);
+    userSettings['baton.fallbackOnRefusal'] = true;
     userSettings['baton.models'].push(
       { id: 'nokey', label: 'No Key Yet', provider: 'openai', model: 'gpt-4.1-mini', baseUrl: `${server.url}/nokey/v1` },
       { id: 'doomed', provider: 'openai', model: 'm', baseUrl: `${server.url}/doomed/v1` },
@@ -72,6 +73,21 @@ describe('language models: another extension uses Baton\'s models through vscode
     assert.match(log, new RegExp(`primary dropped at ${at} chars: connection failed .* continued by backup`));
     const sent = server.requests('/primary').at(-1).body;
     assert.deepEqual(sent.messages, [{ role: 'user', content: 'Explain the plan in ten paragraphs.' }]);
+  });
+
+  it('a refusal mid-answer with fallbackOnRefusal: the text already reported stands, a marker says the backup starts again, then its whole answer', async function () {
+    const { page } = fixture;
+    const wire = WIRES.openai;
+    const refusal = "I'm sorry, but I can't help with that.";
+    const filtered = `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }] })}\n\n`;
+    server.on('/primary', stream([...wire.head(), wire.delta(refusal), filtered, 'data: [DONE]\n\n'], { headers: { 'content-type': wire.contentType } }));
+    server.on('/backup', continuer('anthropic', PROSE));
+    const result = await channel.run(page, { model: 'primary', messages: [{ role: 'user', content: 'Explain the plan in ten paragraphs.' }] });
+    assert.equal(result.error, null, JSON.stringify(result.error));
+    // Reported text cannot be taken back; the caller reads where the answer starts over, and who gives it.
+    assert.equal(result.text, `${refusal}\n\n---\n\n*primary stopped; backup starts the answer again:*\n\n${PROSE}`);
+    const sent = server.requests('/backup').at(-1).body;
+    assert.ok(!JSON.stringify(sent).includes(refusal), 'the backup never sees the refused reply');
   });
 
   it('cancelling through the token closes the upstream socket at once, and no backup is asked', async function () {
