@@ -35,6 +35,7 @@ if [ "$what" = demo ] || [ "$what" = all ]; then
   fi
   port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   start=$(date +%s)
+  : > "$work/demo.log"
   # Its own process group, so that one signal stops npm, the demo and (through the demo) the editor.
   setsid bash -c "npm ci && exec npm run demo -- --port $port" > "$work/demo.log" 2>&1 &
   demo=$!
