@@ -48,12 +48,31 @@ describe('chat webview: the renderer in Chromium, with the test as the host', fu
     await post({ type: 'end', turn: answer(final, 'done', { seams, model: seams.length ? 'claude' : 'gpt-4.1' }) });
     await page.locator('.turn.answer[data-status="done"]').waitFor();
   }
-  /** The answer's text, without marker labels. */
-  const text = () => page.locator('.turn.answer .markdown').evaluate((root) => {
-    const clone = root.cloneNode(true);
-    for (const el of clone.querySelectorAll('.baton-seam, .baton-seam-line, .code-header')) el.remove();
-    return clone.textContent.replace(/\s+/g, ' ').trim();
-  });
+  /**
+   * The text of each block of the answer, exactly (every space, tab and newline inside a block),
+   * without marker labels, code toolbars or the caret. The streaming wrappers are looked through,
+   * so the live panel and one render of `html` (when given) compare block by block.
+   */
+  const blocks = (html) => page.locator('.turn.answer .markdown').evaluate((live, html) => {
+    let root = live.cloneNode(true);
+    if (html !== undefined) {
+      const template = document.createElement('template');
+      template.innerHTML = html;
+      root = template.content;
+    }
+    for (const el of root.querySelectorAll('.baton-seam, .baton-seam-line, .code-header, .caret')) el.remove();
+    const texts = [];
+    const walk = (el) => {
+      for (const child of el.children) {
+        if (child.matches('.md-frozen, .md-tail, .baton-code')) walk(child);
+        else texts.push(child.textContent);
+      }
+    };
+    walk(root);
+    return texts;
+  }, html);
+  /** The answer's text: its blocks, exactly, a blank line between them. */
+  const text = async () => (await blocks()).join('\n\n');
   /** The answer's element structure, ignoring markers, toolbars and text. */
   const structure = () => page.locator('.turn.answer .markdown').evaluate((root) => {
     const walk = (el) => [...el.children].filter((c) => !c.matches('.baton-seam, .baton-seam-line, .code-header, .caret'))
@@ -172,16 +191,6 @@ describe('chat webview: the renderer in Chromium, with the test as the host', fu
     await post({ type: 'turn', turn: answer('', 'streaming') });
     let seed = 11;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const shown = () => page.locator('.turn.answer .markdown').evaluate((root) => {
-      const clone = root.cloneNode(true);
-      for (const el of clone.querySelectorAll('.code-header, .caret')) el.remove();
-      return clone.textContent.replace(/\s+/g, ' ').trim();
-    });
-    const reference = (text) => page.evaluate((html) => {
-      const template = document.createElement('template');
-      template.innerHTML = html;
-      return template.content.textContent.replace(/\s+/g, ' ').trim();
-    }, renderMarkdown(text));
     let sent = 0;
     for (let check = 0; sent < source.length; check++) {
       for (let i = 0; i < 25 && sent < source.length; i++) {
@@ -190,9 +199,7 @@ describe('chat webview: the renderer in Chromium, with the test as the host', fu
         sent += size;
       }
       await page.waitForTimeout(140); // past the render gap
-      const expected = await reference(source.slice(0, sent));
-      const actual = await shown();
-      assert.equal(actual, expected, `after ${sent} chars`);
+      assert.deepEqual(await blocks(), await blocks(renderMarkdown(source.slice(0, sent))), `after ${sent} chars`);
     }
   });
 
