@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { useEditor } from '../lib/fixture.mjs';
 import { readStatusBar, runCommand, screenshot } from '../lib/workbench.mjs';
 import {
-  FaultServer, STATUS, answer, answerText, ask, chatSettings, continuer, deltas, failingAt, httpError, openChat, panelScreenshot, replaceLastAnswer, sleep,
-  slowAnswer, stream, until, waitForAnswer,
+  FaultServer, STATUS, answer, answerText, ask, chatSettings, continuer, copiedAnswer, deltas, failingAt, httpError, openChat, panelScreenshot,
+  renderedParagraphs, replaceLastAnswer, sleep, slowAnswer, stream, until, waitForAnswer,
 } from './chatHelpers.mjs';
 
 const SSE = { headers: { 'content-type': 'text/event-stream' } };
@@ -20,11 +20,9 @@ export function add(a: number, b: number): number {
 - two **bold**
 `;
 
-/** Plain prose, so the rendered text can be compared with the source character for character. */
+/** Plain prose: each rendered paragraph can be compared with its source character for character. */
 const PROSE = Array.from({ length: 12 }, (_, i) =>
   `Paragraph ${i + 1} explains step ${i + 1} of the plan in plain words, with nothing repeated from any other paragraph number ${i + 1}.`).join('\n\n');
-
-const normalize = (text) => text.replace(/\s+/g, ' ').trim();
 
 describe('chat: a conversation in the panel', function () {
   let server;
@@ -57,7 +55,7 @@ describe('chat: a conversation in the panel', function () {
     const sent = server.requests('/primary')[0].body.messages;
     assert.equal(sent.at(-1).content, 'First line\nsecond line');
     assert.equal(await answerEl.locator('.answer-models').innerText(), 'primary');
-    assert.equal(normalize(await answerEl.locator('pre code').innerText()), normalize('export function add(a: number, b: number): number {\n  return a + b; // sum\n}'));
+    assert.equal(await answerEl.locator('pre code').textContent(), 'export function add(a: number, b: number): number {\n  return a + b; // sum\n}');
     assert.ok(await answerEl.locator('pre code .hljs-keyword').count() > 0, 'the code block is highlighted');
     assert.deepEqual(await answerEl.locator('.markdown li').allInnerTexts(), ['one', 'two bold']);
     assert.equal(await answerEl.locator('.markdown strong').innerText(), 'bold');
@@ -65,6 +63,8 @@ describe('chat: a conversation in the panel', function () {
     assert.equal(status.text, 'primary');
     const announced = await frame.locator('[data-live="polite"]').innerText();
     assert.match(announced, /^primary answered\. Here is a function:/, 'the answer is announced to screen readers');
+    // After the announcement: Copy Answer announces "Copied" in its place.
+    assert.equal(await copiedAnswer(fixture, answerEl), CODE_ANSWER, 'the answer, byte for byte');
   });
 
   it('a primary that resets mid-answer is continued by the backup: the whole answer once, a seam marker, the status bar on the backup', async function () {
@@ -78,7 +78,8 @@ describe('chat: a conversation in the panel', function () {
     await screenshot(page, 'chat-handover');
 
     const text = await answerText(answerEl);
-    assert.equal(normalize(text), normalize(PROSE), 'the panel shows the complete answer exactly once');
+    assert.equal(await copiedAnswer(fixture, answerEl), PROSE, 'the panel holds the complete answer exactly once');
+    assert.deepEqual(await renderedParagraphs(answerEl), PROSE.split('\n\n'), 'and shows it, paragraph by paragraph');
     for (let i = 1; i <= 12; i++) assert.equal(text.split(`Paragraph ${i} explains`).length - 1, 1, `paragraph ${i} appears once`);
     const markers = answerEl.locator('.baton-seam');
     assert.equal(await markers.count(), 1);
@@ -115,7 +116,8 @@ describe('chat: a conversation in the panel', function () {
       assert.ok(elapsed < 3_000, `stopping took ${elapsed} ms`);
       await sleep(1_500);
       assert.equal(server.requests('/backup').length, backupBefore, 'no fallback starts after Stop');
-      assert.ok(normalize(PROSE).startsWith(normalize(await answerText(answerEl))), 'the partial answer stays as it was');
+      const partial = await copiedAnswer(fixture, answerEl);
+      assert.ok(partial.length > 40 && PROSE.startsWith(partial), `the partial answer stays as it was: ${JSON.stringify(partial.slice(-60))}`);
       assert.match(await answerEl.locator('.answer-after').innerText(), /Stopped/);
       assert.ok(await frame.locator('.composer button.send').isVisible(), 'Send is back');
     }
@@ -136,7 +138,8 @@ describe('chat: a conversation in the panel', function () {
     await sleep(400);
     frame = await openChat(page);
     const answerEl = await waitForAnswer(frame);
-    assert.equal(normalize(await answerText(answerEl)), normalize(PROSE));
+    assert.equal(await copiedAnswer(fixture, answerEl), PROSE);
+    assert.deepEqual(await renderedParagraphs(answerEl), PROSE.split('\n\n'));
   });
 
   it('when every model fails, the partial answer stays with an error card; Retry asks again', async function () {
@@ -155,7 +158,7 @@ describe('chat: a conversation in the panel', function () {
     assert.match(steps[0], /^primary .*connection reset|^primary .*connection failed/);
     assert.match(steps[1], /^backup .*overloaded/);
     assert.match(await card.innerText(), /incomplete/);
-    assert.equal(normalize(await answerText(answerEl)), normalize(PROSE.slice(0, 300)), 'the partial answer stays visible');
+    assert.equal(await copiedAnswer(fixture, answerEl), PROSE.slice(0, 300), 'the partial answer stays, exactly');
     assert.ok(await card.locator('button', { hasText: 'Retry' }).isVisible());
     assert.ok(await card.locator('button', { hasText: 'Open Settings' }).isVisible());
     assert.equal((await readStatusBar(page, STATUS)).kind, 'error');
@@ -164,7 +167,7 @@ describe('chat: a conversation in the panel', function () {
     const questions = await frame.locator('.turn.question').count();
     await replaceLastAnswer(frame, () => card.locator('button', { hasText: 'Retry' }).click());
     const retried = await waitForAnswer(frame);
-    assert.equal(normalize(await answerText(retried)), 'Second time lucky.');
+    assert.equal(await copiedAnswer(fixture, retried), 'Second time lucky.');
     assert.equal(await frame.locator('.turn.question').count(), questions, 'Retry asks the same question again');
     assert.equal(await frame.locator('.error-card').count(), 0, 'the failed answer was replaced');
   });
@@ -179,7 +182,7 @@ describe('chat: a conversation in the panel', function () {
     const answers = await frame.locator('.turn.answer').count();
     await replaceLastAnswer(frame, () => frame.locator('.turn.answer').last().locator('button[data-action="regenerate"]').click());
     const answerEl = await waitForAnswer(frame);
-    assert.equal(normalize(await answerText(answerEl)), 'A different answer.');
+    assert.equal(await copiedAnswer(fixture, answerEl), 'A different answer.');
     assert.equal(server.requests('/primary').length, before + 1);
     assert.equal(await frame.locator('.turn.answer').count(), answers);
     const asked = server.requests('/primary').at(-1).body.messages.at(-1).content;
@@ -194,7 +197,7 @@ describe('chat: a conversation in the panel', function () {
     await ask(frame, 'Who answers?');
     const answerEl = await waitForAnswer(frame);
     assert.equal(await answerEl.locator('.answer-models').innerText(), 'backup');
-    assert.equal(normalize(await answerText(answerEl)), 'Backup speaking.');
+    assert.equal(await copiedAnswer(fixture, answerEl), 'Backup speaking.');
     assert.equal(server.requests('/primary').length, primaryBefore, 'the primary was not asked');
     await frame.locator('.model-picker').selectOption('primary');
   });

@@ -111,6 +111,31 @@ export async function answerText(answerEl) {
   });
 }
 
+/**
+ * The answer exactly as the panel holds it, every space and newline: what its Copy Answer button
+ * puts on the clipboard. A sentinel on the clipboard first, so an earlier copy is never read.
+ */
+export async function copiedAnswer(fixture, answerEl) {
+  const { page } = fixture;
+  await fixture.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fixture.editor.url });
+  const sentinel = `not copied yet ${Date.now()}`;
+  await page.evaluate((text) => navigator.clipboard.writeText(text), sentinel);
+  await answerEl.locator('[data-action="copyAnswer"]').click();
+  let copied = sentinel;
+  await until(async () => (copied = await page.evaluate(() => navigator.clipboard.readText())) !== sentinel,
+    { timeout: 5_000, message: 'Copy Answer to fill the clipboard' });
+  return copied;
+}
+
+/** The text of each rendered paragraph of the answer, exactly, without seam marker labels. */
+export async function renderedParagraphs(answerEl) {
+  return answerEl.locator('.markdown').evaluate((root) => {
+    const clone = root.cloneNode(true);
+    for (const marker of clone.querySelectorAll('.baton-seam, .baton-seam-line, .caret')) marker.remove();
+    return [...clone.querySelectorAll('p')].map((p) => p.textContent);
+  });
+}
+
 /** Saves a screenshot of the side bar alone (the chat panel at 1:1) to .artifacts/screenshots/<name>.png. */
 export async function panelScreenshot(page, name) {
   const dir = path.join(REPO_ROOT, '.artifacts/screenshots');
