@@ -3,35 +3,16 @@ import * as vscode from 'vscode';
 import { EXPECTED, NEW_TOTAL, OLD_TOTAL, ORIGINAL, REPLY } from '../support/cartEdit';
 import { continuer, failingAt } from '../support/continuer';
 import { FaultServer } from '../support/faultServer';
-import { httpError, stream } from '../support/scripts';
-import { answer, deltas, WIRES } from '../support/wire';
+import { httpError } from '../support/scripts';
+import { accept, closeEdits, edit, openFile as openFileIn, reject, reply } from './editHelpers';
 import { baton, eventually, readLog, resetSettings, setSettings } from './helpers';
 
 // Inline edits inside the real extension host: the document's bytes, the undo history, and the
 // requests the scripted models received. The person-facing flow (palette, keys, CodeLens,
 // screenshots) is driven through the UI in test/e2e/ui/editInline.test.mjs.
 
-const SSE = { 'content-type': WIRES.openai.contentType };
-/** The reply in the OpenAI wire format, five characters a frame; with `delayMs`, one frame per read. */
-function reply(text: string, delayMs?: number) {
-  const frames = answer('openai', deltas(text, 5));
-  const cuts: number[] = [];
-  let at = 0;
-  for (const frame of frames) cuts.push((at += Buffer.byteLength(frame)));
-  return stream(frames, { headers: SSE, delayMs, cuts: delayMs ? cuts : undefined });
-}
-
 let server: FaultServer;
-let fileCount = 0;
-
-async function openFile(content: string, language = 'javascript'): Promise<vscode.TextEditor> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  assert.ok(folder, 'the suite runs with a workspace folder');
-  const uri = vscode.Uri.joinPath(folder, `edit-${process.pid}-${++fileCount}.${language === 'python' ? 'py' : 'js'}`);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
-  const document = await vscode.workspace.openTextDocument(uri);
-  return vscode.window.showTextDocument(document);
-}
+const openFile = (content: string, language = 'javascript') => openFileIn(content, 'edit', language === 'python' ? 'py' : 'js');
 
 /** Selects whole lines `first`..`last` (0-based, inclusive), the way a person drags over them. */
 function selectLines(editor: vscode.TextEditor, first: number, last: number): void {
@@ -55,9 +36,6 @@ async function typeAt(editor: vscode.TextEditor, where: () => vscode.Position, t
   throw new Error(`could not type ${JSON.stringify(text)}`);
 }
 
-const edit = (instruction = 'Use reduce') => vscode.commands.executeCommand<string>('baton.editSelection', { instruction });
-const accept = () => vscode.commands.executeCommand<boolean>('baton.acceptEdit');
-const reject = () => vscode.commands.executeCommand<boolean>('baton.rejectEdit');
 const undo = () => vscode.commands.executeCommand('undo');
 const redo = () => vscode.commands.executeCommand('redo');
 
@@ -90,11 +68,7 @@ describe('inline edit in the editor', function () {
     await server?.close();
   });
 
-  afterEach(async () => {
-    await reject();
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(closeEdits);
 
   it('streams the replacement, and Accept leaves exactly the new code; one Undo gives back the original', async () => {
     server.on('/primary', reply(REPLY));

@@ -2,37 +2,17 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { EXPECTED, ORIGINAL, REPLY } from '../support/cartEdit';
 import { FaultServer } from '../support/faultServer';
-import { stream } from '../support/scripts';
-import { answer, deltas, WIRES } from '../support/wire';
+import { accept, closeEdits, edit, openFile as openFileIn, reject, reply } from './editHelpers';
 import { baton, eventually, resetSettings, setSettings } from './helpers';
 
 // A pending edit never leaves a half-written file (issue 13, item 7), and Baton never runs Undo,
 // which acts wherever the focus is (item 11). Real documents, real saves, the file read back from
 // disk byte for byte.
 
-const SSE = { 'content-type': WIRES.openai.contentType };
-function reply(text: string, delayMs?: number) {
-  const frames = answer('openai', deltas(text, 5));
-  const cuts: number[] = [];
-  let at = 0;
-  for (const frame of frames) cuts.push((at += Buffer.byteLength(frame)));
-  return stream(frames, { headers: SSE, delayMs, cuts: delayMs ? cuts : undefined });
-}
-
 let server: FaultServer;
-let fileCount = 0;
-
-async function openFile(content: string): Promise<vscode.TextEditor> {
-  const folder = vscode.workspace.workspaceFolders![0].uri;
-  const uri = vscode.Uri.joinPath(folder, `safety-${process.pid}-${++fileCount}.js`);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
-  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-}
+const openFile = (content: string) => openFileIn(content, 'safety');
 const onDisk = async (document: vscode.TextDocument) => Buffer.from(await vscode.workspace.fs.readFile(document.uri)).toString('utf8');
 const selectTotal = (editor: vscode.TextEditor) => { editor.selection = new vscode.Selection(1, 0, 8, 0); };
-const edit = () => vscode.commands.executeCommand<string>('baton.editSelection', { instruction: 'Use reduce' });
-const accept = () => vscode.commands.executeCommand<boolean>('baton.acceptEdit');
-const reject = () => vscode.commands.executeCommand<boolean>('baton.rejectEdit');
 const files = vscode.workspace.getConfiguration('files');
 /** Both versions of total() are on screen: the pending diff. */
 const showsPending = (text: string) => text.includes('  let sum = 0;') && text.includes('items.reduce((sum, item) => sum + item.price, 0)');
@@ -58,11 +38,7 @@ describe('a pending edit never leaves a half-written file', function () {
     await resetSettings();
     await server?.close();
   });
-  afterEach(async () => {
-    await reject();
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(closeEdits);
 
   it('Save while the edit waits for Accept writes the original; the pending diff stays on screen; after Accept, Save writes the new code', async () => {
     server.on('/primary', reply(REPLY));

@@ -5,6 +5,7 @@ import { continuationOf, continuer, failingAt } from '../support/continuer';
 import { FaultServer, Script } from '../support/faultServer';
 import { stream } from '../support/scripts';
 import { answer, deltas, WIRES } from '../support/wire';
+import { closeEdits } from './editHelpers';
 import { baton, eventually, readLog, resetSettings, setSettings } from './helpers';
 
 // An inline edit whose stream breaks in the middle of an indented block, in a file indented with
@@ -103,11 +104,7 @@ describe('inline edit: a seam inside an indented block', function () {
     await server?.close();
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('baton.rejectEdit');
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(closeEdits);
 
   for (const backup of BACKUPS) {
     for (const [where, at] of CUTS) {
