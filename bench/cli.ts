@@ -135,6 +135,7 @@ async function cpuRatio(): Promise<void> {
   console.log(`  back-to-back pairs: ${ratios.map((r) => fmt(r, 2)).join(' ')}`);
   if (process.env.BENCH_INSTRUCTIONS) await instructionRatio(url, settings);
   server.close();
+  fs.rmSync(path.dirname(settings), { recursive: true, force: true });
 }
 
 /**

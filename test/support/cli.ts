@@ -36,11 +36,24 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   });
 }
 
+let scratch: string | undefined;
+
+/**
+ * Writes `content` to a file named `name` in a folder of its own, under one scratch folder per
+ * test process that is removed when the process exits; returns the file's path.
+ */
+export function scratchFile(name: string, content: string): string {
+  if (!scratch) {
+    const dir = (scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-cli-')));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  const file = path.join(fs.mkdtempSync(path.join(scratch, 'f-')), name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
 /** Writes a settings file (JSON with a comment and a trailing comma, like VS Code's) and returns its path. */
 export function writeSettings(section: Record<string, unknown>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-cli-'));
-  const file = path.join(dir, 'settings.json');
   const body = Object.entries(section).map(([key, value]) => `  "baton.${key}": ${JSON.stringify(value)},`).join('\n');
-  fs.writeFileSync(file, `// Baton test settings\n{\n  "editor.fontSize": 13,\n${body}\n}\n`);
-  return file;
+  return scratchFile('settings.json', `// Baton test settings\n{\n  "editor.fontSize": 13,\n${body}\n}\n`);
 }

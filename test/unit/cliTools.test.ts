@@ -1,9 +1,6 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { ProviderName } from '../../src/core/settings/types';
-import { runCli, writeSettings } from '../support/cli';
+import { runCli, scratchFile, writeSettings } from '../support/cli';
 import { FaultServer } from '../support/faultServer';
 import { baseUrlFor, pathFor } from '../support/models';
 import { HISTORY, READ, SEARCH, TOOL_TEXT, TOOLS } from '../support/toolPlans';
@@ -16,9 +13,7 @@ const SEARCH_LINE = '{"type":"tool-call","id":"call_s2","name":"search","argumen
 const CALLS = [{ ...READ, id: 'call_r1' }, { ...SEARCH, id: 'call_s2' }];
 
 function writeJson(name: string, value: unknown): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-tools-')), name);
-  fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
-  return file;
+  return scratchFile(name, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 }
 
 describe('baton chat with tools (as a process)', function () {
