@@ -23,10 +23,15 @@ export function originOf(url: string): string | undefined {
   }
 }
 
+/** The origin of a provider's own public endpoint (`https://api.anthropic.com`). */
+export function providerOrigin(provider: ProviderName): string | undefined {
+  return originOf(DEFAULT_BASE_URLS[provider]);
+}
+
 /** Whether the model talks to its provider's own public endpoint (same scheme, host and port). */
 export function atProviderEndpoint(model: ModelConfig): boolean {
   const origin = originOf(model.baseUrl);
-  return origin !== undefined && origin === originOf(DEFAULT_BASE_URLS[model.provider]);
+  return origin !== undefined && origin === providerOrigin(model.provider);
 }
 
 /** `BATON_API_KEY_FAST` for id `fast`: upper-cased, every non-alphanumeric as `_`. */

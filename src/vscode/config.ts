@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { originOf } from '../core/keys';
+import { originOf, providerOrigin } from '../core/keys';
 import { DEFAULT_BASE_URLS, DEFAULT_SETTINGS } from '../core/settings/defaults';
 import type { BatonSettings } from '../core/settings/types';
 import { SETTING_KEYS, SettingsProblem, validateSettings } from '../core/settings/validate';
@@ -139,7 +139,7 @@ export class BatonConfig implements vscode.Disposable {
 function modelOrigin(entry: Record<string, unknown>): string | undefined {
   if (typeof entry.baseUrl === 'string') return originOf(entry.baseUrl.trim());
   const provider = entry.provider as keyof typeof DEFAULT_BASE_URLS;
-  return typeof provider === 'string' && DEFAULT_BASE_URLS[provider] ? originOf(DEFAULT_BASE_URLS[provider]) : undefined;
+  return typeof provider === 'string' && DEFAULT_BASE_URLS[provider] ? providerOrigin(provider) : undefined;
 }
 
 /**

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { describeKeyVariables, originOf } from '../core/keys';
-import { DEFAULT_BASE_URLS } from '../core/settings/defaults';
+import { describeKeyVariables, originOf, providerOrigin } from '../core/keys';
 import { PROVIDER_NAMES, ProviderName } from '../core/settings/types';
 import type { BatonConfig } from './config';
 import type { KeyStore, KeyTarget } from './keys';
@@ -41,7 +40,7 @@ async function pickTarget(config: BatonConfig, keys: KeyStore, title: string, ar
     items.push({
       label: provider,
       description: stored ? 'key stored' : undefined,
-      detail: `For every model of this provider at its own endpoint, ${originOf(DEFAULT_BASE_URLS[provider])}`,
+      detail: `For every model of this provider at its own endpoint, ${providerOrigin(provider)}`,
       target: { provider },
     });
   }
@@ -51,7 +50,7 @@ async function pickTarget(config: BatonConfig, keys: KeyStore, title: string, ar
 
 /** Where a key for `target` will be sent: the model's current origin, or the provider's endpoint. */
 function destination(config: BatonConfig, target: KeyTarget): string | undefined {
-  if ('provider' in target) return originOf(DEFAULT_BASE_URLS[target.provider]);
+  if ('provider' in target) return providerOrigin(target.provider);
   const model = config.settings.models.find((m) => m.id === target.model);
   return model && originOf(model.baseUrl);
 }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { atProviderEndpoint, environmentKey, originOf } from '../core/keys';
+import { atProviderEndpoint, environmentKey, originOf, providerOrigin } from '../core/keys';
 import { BatonError } from '../core/errors';
-import { DEFAULT_BASE_URLS } from '../core/settings/defaults';
 import { ModelConfig, PROVIDER_NAMES, ProviderName } from '../core/settings/types';
 import { OriginConsent } from './originConsent';
 
@@ -106,7 +105,7 @@ export class KeyStore {
 
   /** The origin a model key is bound to (for the key picker), or undefined. */
   async boundOrigin(target: KeyTarget): Promise<string | undefined> {
-    if ('provider' in target) return originOf(DEFAULT_BASE_URLS[target.provider]);
+    if ('provider' in target) return providerOrigin(target.provider);
     return (await this.readStored(target))?.origin;
   }
 
@@ -116,7 +115,7 @@ export class KeyStore {
    */
   async store(target: KeyTarget, key: string, origin?: string): Promise<boolean> {
     this.seen.add(key);
-    const bound = 'provider' in target ? originOf(DEFAULT_BASE_URLS[target.provider]) : origin;
+    const bound = 'provider' in target ? providerOrigin(target.provider) : origin;
     this.consent.forget();
     return this.write(target, { key, origin: bound });
   }
