@@ -18,4 +18,4 @@ export function providerFor(name: ProviderName): Provider {
   return PROVIDERS[name];
 }
 
-export type { Provider, ProviderCall } from './provider';
+export type { PartStream, Provider, ProviderCall } from './provider';

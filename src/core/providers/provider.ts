@@ -29,9 +29,20 @@ export interface WireWatch {
 }
 
 /**
- * A wire protocol. `stream` sends the request and yields the answer as it arrives. It ends with a
- * `finish` part, or throws a {@link BatonError}. Aborting the signal closes the socket at once, and
- * so does leaving the iteration early.
+ * The answer to one call, as it arrives. It ends with a `finish` part, or throws a
+ * {@link BatonError}. Iterate it for one part at a time, or call `batch()` for everything that
+ * arrived since the last call (the router does, so that a network read costs it one step). Leaving
+ * the iteration early, or `cancel()`, closes the body.
+ */
+export interface PartStream extends AsyncIterable<StreamPart> {
+  /** The parts that arrived since the last call, waiting for some if none have; undefined after the last. */
+  batch(): Promise<StreamPart[] | undefined>;
+  cancel(): void;
+}
+
+/**
+ * A wire protocol. `stream` sends the request and gives the answer as it arrives. Aborting the
+ * signal closes the socket at once.
  */
 export interface Provider {
   readonly name: string;
@@ -42,7 +53,7 @@ export interface Provider {
    * evaluates the prompt before it writes anything), so waiting for headers is waiting for a token.
    */
   readonly headersWithFirstToken?: boolean;
-  stream(call: ProviderCall, signal: AbortSignal): AsyncIterable<StreamPart>;
+  stream(call: ProviderCall, signal: AbortSignal): PartStream;
 }
 
 /** Generation limits for a call: the request's own, else the model entry's defaults. */

@@ -4,7 +4,7 @@ import { BodyReader, FINISH_GRACE_MS, Frame } from './bodyReader';
 import { ErrorContext, errorFromPayload, errorFromResponse, networkError } from './httpErrors';
 import type { PartSink } from './partSink';
 import { fetchWithoutLeaks } from './redirect';
-import type { ProviderCall } from './provider';
+import type { PartStream, ProviderCall } from './provider';
 
 export type { Frame } from './bodyReader';
 export { FINISH_GRACE_MS } from './bodyReader';
@@ -38,9 +38,54 @@ const MAX_ERROR_BODY = 64 * 1024;
  * Sends the request and turns the response into stream parts. Owns everything the protocols share:
  * HTTP errors, HTML pages from proxies, SSE or NDJSON framing across chunk and UTF-8 boundaries
  * (in {@link BodyReader}, which reads as bytes arrive and tells `call.watch`), in-band errors,
- * completion and truncation. Leaving the iteration early cancels the body.
+ * completion and truncation. The request goes out on the first `batch()` or iteration.
  */
-export async function* streamWire(call: ProviderCall, wire: WireRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
+export function streamWire(call: ProviderCall, wire: WireRequest, signal: AbortSignal): PartStream {
+  return new WireStream(call, wire, signal);
+}
+
+/**
+ * One response, read as it arrives. A consumer that wants every part as it comes iterates; the
+ * router takes whole batches (`batch()`), so that a network read costs it one step, not one per part.
+ */
+class WireStream implements PartStream {
+  private body?: BodyReader;
+
+  constructor(private readonly call: ProviderCall, private readonly wire: WireRequest, private readonly signal: AbortSignal) {}
+
+  async batch(): Promise<StreamPart[] | undefined> {
+    const body = this.body ?? (this.body = await openBody(this.call, this.wire, this.signal));
+    for (;;) {
+      const parts = body.take();
+      if (parts) return parts;
+      if (body.complete) {
+        // Let the body end by itself, so that its connection goes back to the pool.
+        await body.ended;
+        return undefined;
+      }
+      await body.arrival();
+    }
+  }
+
+  cancel(): void {
+    this.body?.cancel();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<StreamPart> {
+    let delivered = false;
+    try {
+      for (let parts = await this.batch(); parts; parts = await this.batch()) {
+        for (const part of parts) yield part;
+      }
+      delivered = true;
+    } finally {
+      if (!delivered) this.cancel();
+    }
+  }
+}
+
+/** Sends the request and checks the response: a reader for its body, or the error it amounts to. */
+async function openBody(call: ProviderCall, wire: WireRequest, signal: AbortSignal): Promise<BodyReader> {
   const ctx: ErrorContext = { provider: wire.provider, model: call.model.id, url: wire.url, apiKey: call.apiKey };
   let response: Response;
   try {
@@ -62,7 +107,7 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
   if (!response.ok) {
     const error = errorFromResponse(response.status, response.headers, await readSome(response, signal, ctx), ctx);
     const amended = wire.amend?.(error);
-    if (amended) return yield* streamWire(call, { ...amended, amend: undefined }, signal);
+    if (amended) return openBody(call, { ...amended, amend: undefined }, signal);
     throw error;
   }
   const contentType = response.headers.get('content-type') ?? '';
@@ -70,27 +115,9 @@ export async function* streamWire(call: ProviderCall, wire: WireRequest, signal:
     throw notAStream(response.status, response.headers, await readSome(response, signal, ctx), contentType, ctx);
   }
   if (!response.body) throw new BatonError('protocol', `${wire.provider} answered with an empty body`, { provider: wire.provider, model: ctx.model });
-  const body = new BodyReader(response.body.getReader(), {
+  return new BodyReader(response.body.getReader(), {
     protocol: wire, model: ctx.model, signal, watch: call.watch, failure: (error) => failure(error, signal, ctx),
   });
-  let delivered = false;
-  try {
-    for (;;) {
-      const parts = body.take();
-      if (parts) {
-        for (const part of parts) yield part;
-      } else if (body.complete) {
-        break;
-      } else {
-        await body.arrival();
-      }
-    }
-    delivered = true;
-    // Let the body end by itself, so that its connection goes back to the pool.
-    await body.ended;
-  } finally {
-    if (!delivered) body.cancel();
-  }
 }
 
 /** Maps whatever fetch or the body threw into a typed error; an abort keeps the reason it was given. */

@@ -2,20 +2,17 @@ import type { ChatRequest } from '../chat';
 import { BatonError } from '../errors';
 import { providerFor } from '../providers';
 import type { BatonSettings, ModelConfig } from '../settings/types';
-import { addUsage, FinishReason, Usage } from '../streamPart';
+import { Attempt, KeyResolver, Run } from './attempt';
 import { retryDelay } from './backoff';
 import { mayHoldMore, resolveChain } from './chain';
-import { abortedError, Clock, systemClock } from './clock';
-import { AttemptForm, continuationRequest } from './continuation';
-import type { FailedStep, RouterEvent } from './events';
+import { Clock, systemClock } from './clock';
+import type { AttemptForm } from './continuation';
+import type { RouterEvent } from './events';
 import { HealthTicket, HealthTracker } from './health';
 import { RouterError } from './routerError';
-import { SeamStitcher } from './seam';
-import { toolCapableChain, ToolTurn, withToolHint } from './toolTurn';
-import { limitsFor, Watchdog } from './watchdog';
+import { toolCapableChain, ToolTurn } from './toolTurn';
 
-/** Finds the key for a model: SecretStorage in the editor, environment variables in the CLI. */
-export type KeyResolver = (model: ModelConfig) => string | undefined | Promise<string | undefined>;
+export type { KeyResolver } from './attempt';
 
 export interface RouterOptions {
   /** Read at the start of every request, so settings changes apply to the next request. */
@@ -29,31 +26,6 @@ export interface RouterOptions {
 export interface RouteRequest extends ChatRequest {
   model?: string;
 }
-
-/** The state of one routed request across its attempts. */
-interface Run {
-  settings: BatonSettings;
-  request: ChatRequest;
-  signal?: AbortSignal;
-  deadline: number;
-  /** The answer as the user has it. */
-  text: string;
-  usage: Usage;
-  steps: FailedStep[];
-  attempts: number;
-  /** Mid-stream handovers so far; `continuation.maxHandovers` bounds them. */
-  handovers: number;
-  /** Complete tool calls so far; once there are any, the turn ends with them. */
-  tools: ToolTurn;
-  /** The largest configured context window that was too small, after context-window failures. */
-  tooSmall?: number;
-  /** The partial answer was refused: the next model starts the answer again rather than continue it. */
-  refused: boolean;
-}
-
-type AttemptResult =
-  | { ok: true; finishReason: FinishReason }
-  | { ok: false; error: BatonError; committed: boolean; silent: boolean };
 
 /**
  * Streams a request through a model's fallback chain. Before the first token it retries and falls
@@ -76,6 +48,32 @@ export class Router {
    * `BatonError` of kind `aborted` when cancelled. Leaving the iteration early aborts the request.
    */
   async *stream(request: RouteRequest, signal?: AbortSignal): AsyncGenerator<RouterEvent, void, undefined> {
+    // The chain yields its own events, and each attempt for this loop to stream. Only this loop and
+    // Attempt.next() run for every network read; the chain wakes for what is rare.
+    const chain = this.chain(request, signal);
+    try {
+      for (let step = await chain.next(); !step.done; step = await chain.next()) {
+        if (!(step.value instanceof Attempt)) {
+          yield step.value;
+          continue;
+        }
+        const attempt = step.value;
+        try {
+          for (let events = await attempt.next(); events; events = await attempt.next()) {
+            for (const event of events) yield event;
+          }
+        } finally {
+          attempt.close();
+        }
+      }
+    } finally {
+      // The consumer left early: the chain's own clean-up (an admitted probe is released) runs now.
+      await chain.return(undefined);
+    }
+  }
+
+  /** The fallback chain for one request: which model next, and what each failure means. */
+  private async *chain(request: RouteRequest, signal?: AbortSignal): AsyncGenerator<RouterEvent | Attempt, void, undefined> {
     const settings = this.options.settings();
     const chain = yield* toolCapableChain(resolveChain(settings, request.model), request);
     const { model: _ignored, ...chat } = request;
@@ -171,7 +169,7 @@ export class Router {
    * model's health hears one verdict for the whole request, however many attempts it took; a
    * request that is cancelled or abandoned (the consumer stopped iterating) gives no verdict.
    */
-  private async *tryModel(model: ModelConfig, ticket: HealthTicket, run: Run): AsyncGenerator<RouterEvent, BatonError | undefined> {
+  private async *tryModel(model: ModelConfig, ticket: HealthTicket, run: Run): AsyncGenerator<RouterEvent | Attempt, BatonError | undefined> {
     const { retry } = run.settings;
     let prefillRejected = false;
     let failures = 0;
@@ -186,7 +184,10 @@ export class Router {
         const form = this.formFor(model, run, prefillRejected);
         run.attempts++;
         yield { type: 'attempt', model: model.id, attempt, form, probe: ticket.probe && attempt === 1 };
-        const result = yield* this.attempt(model, form, run);
+        const streaming = new Attempt(model, form, run, this.clock, this.options.resolveKey);
+        yield streaming;
+        // The stream loop ran the attempt to its end (had the consumer left, this would not resume).
+        const result = streaming.result!;
         if (result.ok) {
           verdict();
           yield { type: 'done', model: model.id, usage: run.usage, finishReason: result.finishReason, attempts: run.attempts, handovers: run.handovers };
@@ -223,110 +224,5 @@ export class Router {
     } finally {
       if (!judged) this.health.released(ticket);
     }
-  }
-
-  /** One request to one model, watched for silence, stitched onto the answer so far. */
-  private async *attempt(model: ModelConfig, form: AttemptForm, run: Run): AsyncGenerator<RouterEvent, AttemptResult> {
-    const controller = new AbortController();
-    const cancel = () => controller.abort(abortedError());
-    if (run.signal?.aborted) return { ok: false, error: abortedError(), committed: false, silent: false };
-    run.signal?.addEventListener('abort', cancel, { once: true });
-    const { timeouts, continuation } = run.settings;
-    const provider = providerFor(model.provider);
-    const watchdog = new Watchdog(this.clock, limitsFor(model, timeouts, provider, run.deadline), model.id, (error) => controller.abort(error));
-    const stitcher = form === 'prefill' || form === 'instruction' ? new SeamStitcher(run.text, form) : undefined;
-    const request = withToolHint(continuationRequest(run.request, run.text, form, continuation.prompt), form);
-    let usage: Usage = {};
-    let finishReason: FinishReason | undefined;
-    let committed = 0;
-    let finished = false;
-    try {
-      const apiKey = await this.key(model);
-      watchdog.start();
-      // The watchdog hears from the transport as bytes arrive, not from this loop as parts are pulled.
-      for await (const part of provider.stream({ model, apiKey, request, watch: watchdog }, controller.signal)) {
-        switch (part.type) {
-          case 'text': {
-            const text = stitcher ? stitcher.push(part.text) : part.text;
-            if (text) {
-              run.text += text;
-              committed += text.length;
-              yield { type: 'text', text };
-            }
-            for (const message of stitcher?.takeNotes() ?? []) yield { type: 'warning', model: model.id, message };
-            break;
-          }
-          case 'reasoning':
-            yield part;
-            break;
-          case 'usage':
-            usage = addUsage(usage, part.usage);
-            break;
-          case 'tool-call': {
-            // Text the stitcher still holds came before the call.
-            const held = stitcher?.end();
-            if (held) {
-              run.text += held;
-              committed += held.length;
-              yield { type: 'text', text: held };
-            }
-            const { call, renamed } = run.tools.accept(part.call);
-            if (renamed !== undefined) yield { type: 'warning', model: model.id, message: `${model.id} reused the tool call id "${renamed}"; it is ${call.id} in this turn` };
-            yield { type: 'tool-call', call };
-            break;
-          }
-          case 'tool-call-progress':
-            // The transport told the watchdog when these bytes arrived.
-            break;
-          case 'finish':
-            finishReason = part.reason;
-            break;
-          case 'warning':
-            yield { type: 'warning', model: model.id, message: part.message };
-            break;
-        }
-      }
-      const tail = stitcher?.end();
-      if (tail) {
-        run.text += tail;
-        committed += tail.length;
-        yield { type: 'text', text: tail };
-      }
-      for (const message of stitcher?.takeNotes() ?? []) yield { type: 'warning', model: model.id, message };
-      run.usage = addUsage(run.usage, usage);
-      finished = true;
-      if (finishReason === 'content-filter') {
-        const error = new BatonError('content-policy', `${model.id} stopped: the provider's content filter ended the answer`, { model: model.id, provider: model.provider });
-        return { ok: false, error, committed: committed > 0, silent: false };
-      }
-      return { ok: true, finishReason: finishReason ?? 'stop' };
-    } catch (thrown) {
-      // Text the stitcher still holds could be a repeat of the partial; the next model continues
-      // from what the user has, so dropping it loses nothing.
-      if (committed > 0 && usage.outputTokens === undefined) usage = addUsage(usage, { outputTokens: Math.ceil(committed / 4), estimated: true });
-      run.usage = addUsage(run.usage, usage);
-      return { ok: false, error: this.asError(thrown, controller.signal, model), committed: committed > 0, silent: watchdog.silentModel };
-    } finally {
-      watchdog.stop();
-      run.signal?.removeEventListener('abort', cancel);
-      // A finished body was left to end on its own, so its connection can be reused.
-      if (!finished) controller.abort();
-    }
-  }
-
-  private async key(model: ModelConfig): Promise<string | undefined> {
-    try {
-      return await this.options.resolveKey(model);
-    } catch (error) {
-      throw new BatonError('auth', `could not read the API key for ${model.id}: ${(error as Error)?.message ?? error}`, { model: model.id, cause: error });
-    }
-  }
-
-  private asError(thrown: unknown, signal: AbortSignal, model: ModelConfig): BatonError {
-    const reason: unknown = signal.aborted ? signal.reason : undefined;
-    const error = BatonError.is(reason) ? reason
-      : BatonError.is(thrown) ? thrown
-      : new BatonError('protocol', `${model.id}: ${(thrown as Error)?.message ?? String(thrown)}`, { cause: thrown });
-    return error.withModel(model.id, model.provider);
   }
 }
