@@ -1,5 +1,7 @@
 import type { ChatMessage, ToolCall } from '../core/chat';
 import { BatonError } from '../core/errors';
+import type { RouterEvent } from '../core/router/events';
+import type { BatonSettings } from '../core/settings/types';
 import type { FinishReason } from '../core/streamPart';
 import { keyFromEnvironment } from '../core/keys';
 import { describeEvent } from '../core/router/describe';
@@ -24,29 +26,13 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
   const { settings } = loadSettings(args.settings);
   const tools = args.tools ? loadTools(args.tools) : undefined;
   const messages = await conversation(args);
-  const toolCalls: ToolCall[] = [];
   const router = new Router({ settings: () => settings, resolveKey: (model) => keyFromEnvironment(model, process.env, settings.models) });
   const out = process.stdout;
-  let endsWithNewline = true;
-  let incomplete: string | undefined;
+  const printed: Printed = { toolCalls: [], endsWithNewline: true };
   try {
-    for await (const event of router.stream({ model: args.model, system: args.system, messages, ...(tools ? { tools } : {}) }, signal)) {
-      if (event.type === 'done') incomplete = whyIncomplete(event.finishReason, event.model);
-      if (args.json) {
-        await write(out, `${JSON.stringify(eventJson(event))}\n`);
-      } else if (event.type === 'text') {
-        endsWithNewline = event.text.endsWith('\n');
-        await write(out, event.text);
-      } else if (event.type === 'tool-call') {
-        toolCalls.push(event.call);
-      } else if (event.type === 'fallback' && event.form === 'restart') {
-        if (!endsWithNewline) await write(out, '\n');
-        process.stderr.write(`baton: ${describeEvent(event)}; the answer starts again below\n`);
-      } else if (event.type !== 'reasoning' && event.type !== 'done' && event.type !== 'attempt') {
-        const hint = 'error' in event && event.error.kind === 'auth' ? keyHint(settings, event.error.model) : '';
-        process.stderr.write(`baton: ${describeEvent(event)}${hint}\n`);
-      }
-    }
+    const events = router.stream({ model: args.model, system: args.system, messages, ...(tools ? { tools } : {}) }, signal);
+    await (args.json ? printJson(events, out, printed) : printText(events, out, settings, printed));
+    const { toolCalls, endsWithNewline, incomplete } = printed;
     if (toolCalls.length) {
       if (!endsWithNewline) await write(out, '\n');
       for (const call of toolCalls) await write(out, `${JSON.stringify(toolCallJson(call))}\n`);
@@ -60,7 +46,7 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
     return 0;
   } catch (thrown) {
     if (!BatonError.is(thrown)) throw thrown;
-    if (!args.json && !endsWithNewline) await write(out, '\n');
+    if (!args.json && !printed.endsWithNewline) await write(out, '\n');
     const hint = thrown.kind === 'auth' ? keyHint(settings, thrown.model) : '';
     if (args.json) await write(out, `${JSON.stringify({ ...failureJson(thrown), message: thrown.message + hint })}\n`);
     if (thrown.kind === 'aborted') {
@@ -70,6 +56,49 @@ export async function chatCommand(args: ChatArgs, signal: AbortSignal): Promise<
     const partial = thrown instanceof RouterError && thrown.partial ? ' (the answer above is incomplete)' : '';
     process.stderr.write(`baton: error [${thrown.kind}]${partial}: ${thrown.message}${hint}\n`);
     return 1;
+  }
+}
+
+/** What was printed so far, for the end of the turn. */
+interface Printed {
+  toolCalls: ToolCall[];
+  endsWithNewline: boolean;
+  /** Why the answer is incomplete, when it ended for a reason other than stop. */
+  incomplete?: string;
+}
+
+/** The answer to stdout as it streams, notices to stderr. The loop runs for every network read, so it stays small. */
+async function printText(events: AsyncIterable<RouterEvent>, out: NodeJS.WriteStream, settings: BatonSettings, printed: Printed): Promise<void> {
+  for await (const event of events) {
+    if (event.type === 'text') {
+      printed.endsWithNewline = event.text.endsWith('\n');
+      const drained = write(out, event.text);
+      if (drained) await drained;
+    } else {
+      await notice(event, out, settings, printed);
+    }
+  }
+}
+
+async function notice(event: RouterEvent, out: NodeJS.WriteStream, settings: BatonSettings, printed: Printed): Promise<void> {
+  if (event.type === 'done') {
+    printed.incomplete = whyIncomplete(event.finishReason, event.model);
+  } else if (event.type === 'tool-call') {
+    printed.toolCalls.push(event.call);
+  } else if (event.type === 'fallback' && event.form === 'restart') {
+    if (!printed.endsWithNewline) await write(out, '\n');
+    process.stderr.write(`baton: ${describeEvent(event)}; the answer starts again below\n`);
+  } else if (event.type !== 'reasoning' && event.type !== 'attempt') {
+    const hint = 'error' in event && event.error.kind === 'auth' ? keyHint(settings, event.error.model) : '';
+    process.stderr.write(`baton: ${describeEvent(event)}${hint}\n`);
+  }
+}
+
+/** --json: every event, tool calls among them, as one JSON line on stdout. */
+async function printJson(events: AsyncIterable<RouterEvent>, out: NodeJS.WriteStream, printed: Printed): Promise<void> {
+  for await (const event of events) {
+    if (event.type === 'done') printed.incomplete = whyIncomplete(event.finishReason, event.model);
+    await write(out, `${JSON.stringify(eventJson(event))}\n`);
   }
 }
 

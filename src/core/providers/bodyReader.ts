@@ -43,7 +43,7 @@ export const END_OF_BODY_GRACE_MS = 1_000;
  * when its bytes arrive, and a provider is judged on its own silence. The price is memory: parts
  * wait in the queue until they are consumed (at most one answer's worth).
  *
- * The consumer loops: `take()` what is queued, else wait for `arrival()`, until `complete`.
+ * The consumer calls `next()` for everything that arrived since its last call.
  *
  * After the completion signal the reader goes on reading until the body ends by itself, for up to
  * {@link END_OF_BODY_GRACE_MS}: a body cancelled before its end costs the connection, and the next
@@ -70,7 +70,7 @@ export class BodyReader {
    * The parts that arrived since the last call, in order (the last one is `finish`), or undefined
    * when none are waiting. Once the queue is empty, throws the stream's error if it failed.
    */
-  take(): StreamPart[] | undefined {
+  private take(): StreamPart[] | undefined {
     if (this.queue.length) {
       const parts = this.queue;
       this.queue = [];
@@ -80,19 +80,26 @@ export class BodyReader {
     return undefined;
   }
 
-  /** Whether every part, `finish` included, has been queued. */
-  get complete(): boolean {
-    return this.completed;
+  /**
+   * The parts that arrived since the last call, waiting for some if none have; undefined once
+   * every part has been taken and the body has ended by itself (so that its connection goes back
+   * to the pool). Throws the stream's error once the parts before it are taken.
+   */
+  async next(): Promise<StreamPart[] | undefined> {
+    for (;;) {
+      const parts = this.take();
+      if (parts) return parts;
+      if (this.completed) {
+        await this.finished;
+        return undefined;
+      }
+      await this.arrival();
+    }
   }
 
   /** Resolves when more parts arrive, the stream fails, or it completes. */
-  arrival(): Promise<void> {
+  private arrival(): Promise<void> {
     return new Promise<void>((resolve) => (this.wake = resolve));
-  }
-
-  /** Resolves when the body has ended by itself, or been given up on. Never rejects. */
-  get ended(): Promise<void> {
-    return this.finished;
   }
 
   /** Stops reading and closes the body (the consumer left before the end). */

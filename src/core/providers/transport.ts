@@ -53,18 +53,13 @@ class WireStream implements PartStream {
 
   constructor(private readonly call: ProviderCall, private readonly wire: WireRequest, private readonly signal: AbortSignal) {}
 
-  async batch(): Promise<StreamPart[] | undefined> {
-    const body = this.body ?? (this.body = await openBody(this.call, this.wire, this.signal));
-    for (;;) {
-      const parts = body.take();
-      if (parts) return parts;
-      if (body.complete) {
-        // Let the body end by itself, so that its connection goes back to the pool.
-        await body.ended;
-        return undefined;
-      }
-      await body.arrival();
-    }
+  batch(): Promise<StreamPart[] | undefined> {
+    return this.body ? this.body.next() : this.open();
+  }
+
+  private async open(): Promise<StreamPart[] | undefined> {
+    this.body = await openBody(this.call, this.wire, this.signal);
+    return this.body.next();
   }
 
   cancel(): void {

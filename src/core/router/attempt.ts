@@ -3,6 +3,7 @@ import { BatonError } from '../errors';
 import { PartStream, providerFor } from '../providers';
 import type { BatonSettings, ModelConfig } from '../settings/types';
 import { addUsage, FinishReason, StreamPart, Usage } from '../streamPart';
+import type { Answer } from './answer';
 import { abortedError, Clock } from './clock';
 import { AttemptForm, continuationRequest } from './continuation';
 import type { FailedStep, RouterEvent } from './events';
@@ -20,7 +21,7 @@ export interface Run {
   signal?: AbortSignal;
   deadline: number;
   /** The answer as the user has it. */
-  text: string;
+  answer: Answer;
   usage: Usage;
   steps: FailedStep[];
   attempts: number;
@@ -69,7 +70,7 @@ export class Attempt {
   ) {
     const limits = limitsFor(model, run.settings.timeouts, providerFor(model.provider), run.deadline);
     this.watchdog = new Watchdog(clock, limits, model.id, (error) => this.controller.abort(error));
-    if (form === 'prefill' || form === 'instruction') this.stitcher = new SeamStitcher(run.text, form);
+    if (form === 'prefill' || form === 'instruction') this.stitcher = new SeamStitcher(run.answer.text, form);
   }
 
   /**
@@ -108,7 +109,7 @@ export class Attempt {
     if (run.signal?.aborted) throw abortedError();
     run.signal?.addEventListener('abort', this.cancel, { once: true });
     const apiKey = await this.key();
-    const request = withToolHint(continuationRequest(run.request, run.text, this.form, run.settings.continuation.prompt), this.form);
+    const request = withToolHint(continuationRequest(run.request, run.answer.text, this.form, run.settings.continuation.prompt), this.form);
     this.watchdog.start();
     // The watchdog hears from the transport as bytes arrive, not from this loop as parts are pulled.
     this.parts = providerFor(model.provider).stream({ model, apiKey, request, watch: this.watchdog }, this.controller.signal);
@@ -148,7 +149,7 @@ export class Attempt {
   }
 
   private commit(text: string): RouterEvent {
-    this.run.text += text;
+    this.run.answer.append(text);
     this.committed += text.length;
     return { type: 'text', text };
   }

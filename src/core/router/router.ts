@@ -2,6 +2,7 @@ import type { ChatRequest } from '../chat';
 import { BatonError } from '../errors';
 import { providerFor } from '../providers';
 import type { BatonSettings, ModelConfig } from '../settings/types';
+import { Answer } from './answer';
 import { Attempt, KeyResolver, Run } from './attempt';
 import { retryDelay } from './backoff';
 import { mayHoldMore, resolveChain } from './chain';
@@ -51,23 +52,26 @@ export class Router {
     // The chain yields its own events, and each attempt for this loop to stream. Only this loop and
     // Attempt.next() run for every network read; the chain wakes for what is rare.
     const chain = this.chain(request, signal);
+    let attempt: Attempt | undefined;
     try {
-      for (let step = await chain.next(); !step.done; step = await chain.next()) {
-        if (!(step.value instanceof Attempt)) {
-          yield step.value;
-          continue;
-        }
-        const attempt = step.value;
-        try {
-          for (let events = await attempt.next(); events; events = await attempt.next()) {
+      for (;;) {
+        if (attempt) {
+          const events = await attempt.next();
+          if (events) {
             for (const event of events) yield event;
+            continue;
           }
-        } finally {
-          attempt.close();
+          attempt = undefined;
         }
+        const step = await chain.next();
+        if (step.done) return;
+        if (step.value instanceof Attempt) attempt = step.value;
+        else yield step.value;
       }
     } finally {
-      // The consumer left early: the chain's own clean-up (an admitted probe is released) runs now.
+      // The consumer left early: the attempt stops, and the chain's own clean-up (an admitted probe
+      // is released) runs now.
+      attempt?.close();
       await chain.return(undefined);
     }
   }
@@ -79,7 +83,7 @@ export class Router {
     const { model: _ignored, ...chat } = request;
     const run: Run = {
       settings, request: chat, signal, deadline: this.clock.now() + settings.timeouts.totalMs,
-      text: '', usage: {}, steps: [], attempts: 0, handovers: 0, refused: false,
+      answer: new Answer(), usage: {}, steps: [], attempts: 0, handovers: 0, refused: false,
       tools: new ToolTurn(chat),
     };
     let index = 0;
@@ -118,10 +122,10 @@ export class Router {
       try {
         if (failed) {
           const form = this.formFor(model, run, false);
-          const phase = run.text ? 'mid-stream' : 'before-first-token';
-          yield { type: 'fallback', from: failed.model.id, to: model.id, error: failed.error, phase, at: run.text.length, form };
+          const phase = run.answer.length ? 'mid-stream' : 'before-first-token';
+          yield { type: 'fallback', from: failed.model.id, to: model.id, error: failed.error, phase, at: run.answer.length, form };
           if (phase === 'mid-stream') run.handovers++;
-          if (form === 'restart') run.text = '';
+          if (form === 'restart') run.answer.clear();
           run.refused = false;
         }
         tried = true;
@@ -145,20 +149,20 @@ export class Router {
     const { settings } = run;
     if (this.clock.now() >= run.deadline) return 'The request ran out of time.';
     if (error.kind === 'content-policy' && !settings.fallbackOnRefusal) return '';
-    if (run.text && settings.continuation.mode === 'off') return '';
+    if (run.answer.length && settings.continuation.mode === 'off') return '';
     // Before the first token the chain itself is the bound; the budget is for handing over a partial answer.
-    if (run.text && run.handovers >= settings.continuation.maxHandovers) {
+    if (run.answer.length && run.handovers >= settings.continuation.maxHandovers) {
       return `Stopped after ${run.handovers} handover${run.handovers === 1 ? '' : 's'} (baton.continuation.maxHandovers).`;
     }
     return undefined;
   }
 
   private failure(run: Run, error: BatonError, headline?: string): RouterError {
-    return new RouterError(error, run.steps, run.text, headline);
+    return new RouterError(error, run.steps, run.answer.text, headline);
   }
 
   private formFor(model: ModelConfig, run: Run, prefillRejected: boolean): AttemptForm {
-    if (!run.text.trim()) return 'fresh';
+    if (!run.answer.text.trim()) return 'fresh';
     if (run.settings.continuation.mode === 'restart' || run.refused) return 'restart';
     const prefill = model.prefill ?? providerFor(model.provider).prefillByDefault;
     return prefill && !prefillRejected ? 'prefill' : 'instruction';
@@ -198,7 +202,7 @@ export class Router {
         if (run.tools.standing) {
           // Complete calls stand: no handover, no retry that could make them twice.
           verdict(error);
-          yield { type: 'tool-calls-kept', model: model.id, error, calls: run.tools.calls.length, at: run.text.length };
+          yield { type: 'tool-calls-kept', model: model.id, error, calls: run.tools.calls.length, at: run.answer.length };
           yield { type: 'done', model: model.id, usage: run.usage, finishReason: 'tool-calls', attempts: run.attempts, handovers: run.handovers };
           return undefined;
         }
@@ -208,7 +212,7 @@ export class Router {
           yield { type: 'warning', model: model.id, message: `${model.id} refused the prefill (${error.message}); asking it to continue by instruction instead` };
           continue;
         }
-        run.steps.push({ model: model.id, attempt, form, error, phase: run.text ? 'mid-stream' : 'before-first-token', at: run.text.length });
+        run.steps.push({ model: model.id, attempt, form, error, phase: run.answer.length ? 'mid-stream' : 'before-first-token', at: run.answer.length });
         failures++;
         const delayMs = retryDelay(retry, failures, error, this.random);
         // A Retry-After too long to wait out: the model is left alone that long, by every request.
