@@ -69,8 +69,8 @@ export class Router {
         else yield step.value;
       }
     } finally {
-      // The consumer left early: the attempt stops, and the chain's own clean-up (an admitted probe
-      // is released) runs now.
+      // When the consumer left early, the attempt stops here and the chain's own clean-up runs (an
+      // admitted probe is released, no verdict is given); after a normal end both are no-ops.
       attempt?.close();
       await chain.return(undefined);
     }
