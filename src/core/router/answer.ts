@@ -1,7 +1,7 @@
 /**
  * The answer as the user has it, across handovers. Kept as the pieces it arrived in and joined only
  * when a handover or an error reads it: appending each piece to one string instead cost a
- * 967k-character answer about 100 M more instructions (some 2 % of the run) in bench/cli.ts.
+ * 967k-character answer some 50 to 100 M more instructions (1 to 2 % of the run) in bench/cli.ts.
  */
 export class Answer {
   private pieces: string[] = [];
