@@ -17,6 +17,12 @@ export interface Appendable {
  * escapes, tables). Such text can go straight into the DOM, as a re-render would put it.
  */
 const PLAIN = /^[^\n\r*_`~[\]()<>!&\\|#:@]*$/;
+/**
+ * A line that more text can turn into a block of its own: a list item (`-`, `+`, `*`, `2.`, `2)`),
+ * a heading underline (`=`, `-`). "small.\n2" renders as one paragraph, "small.\n2. The" as a
+ * paragraph and a list, so text on such a line always waits for a render.
+ */
+const BLOCK_START = /^\s*(?:[-+*=]|\d{1,9}[.)])/;
 /** An open fenced code block: its opening fence, and no closing one yet (the lexer ends it at the text's end). */
 const OPEN_FENCE = /^ {0,3}(`{3,}|~{3,})[^\n]*\n(?![\s\S]*\n {0,3}\1[`~]*[ \t]*\n?$)/;
 /** While a code block streams, its new lines appear at once and are coloured within this time. */
@@ -47,5 +53,6 @@ export function isPlainAppend(appendable: Appendable, open: string, added: strin
   }
   // The word being written must not be turning into an autolink or an entity across deltas.
   const word = `${/\S*$/.exec(open.slice(Math.max(0, appendable.from - 200), appendable.from))?.[0]}${/^\S*/.exec(added)?.[0]}`;
-  return PLAIN.test(added) && !/[@:/&\\]|www/i.test(word);
+  // A render trims the end of the open block, so text ending in whitespace waits for one.
+  return PLAIN.test(added) && !/\s$/.test(added) && !BLOCK_START.test(/[^\n]*$/.exec(open)![0]) && !/[@:/&\\]|www/i.test(word);
 }

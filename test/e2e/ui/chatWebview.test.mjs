@@ -185,11 +185,7 @@ describe('chat webview: the renderer in Chromium, with the test as the host', fu
     await step('; done', '<p>Visit the site and read <a href="http://www.example.com">www.example.com</a> now with <strong>bold</strong> text and more words at <a href="https://example.org">https://example.org</a> or <a>me@example.com</a> &amp; done</p>');
   });
 
-  // Skipped: a known renderer defect, not a timing problem. On some runs the panel mid-stream
-  // differs from one render of the same text for as long as 3 s (the prose fast path,
-  // media/chat/plainAppend.ts, depends on how deltas fall into render frames). Failing in CI about
-  // one run in three, it kept everything else from landing. Unskip with the renderer fix.
-  it.skip('mid-stream, whatever the deltas, the panel shows what one render of the text so far shows', async function () {
+  it('mid-stream, whatever the deltas, the panel shows what one render of the text so far shows', async function () {
     const source = corpus(7_000, 3);
     await post({ type: 'snapshot', chat: { id: 'c', title: 't', turns: [question], createdAt: 0, updatedAt: 0 }, composer, busy: false });
     await post({ type: 'turn', turn: answer('', 'streaming') });
@@ -202,16 +198,14 @@ describe('chat webview: the renderer in Chromium, with the test as the host', fu
         await post({ type: 'text', turnId: 'a1', text: source.slice(sent, sent + size) });
         sent += size;
       }
-      // Still compared with whitespace collapsed, as before: made exact, this check failed about
-      // one run in four (the fast path for prose, plainAppend.ts, can leave whitespace at the end
-      // of the open block that one render trims, and a first fix moved the gap rather than closing
-      // it). Left for a fix in the renderer; the other tests of this file compare exactly.
-      const squashed = (texts) => texts.join(' ').replace(/\s+/g, ' ').trim();
-      const expected = squashed(await blocks(renderMarkdown(source.slice(0, sent))));
+      // Compared exactly, block by block. Two ways the prose fast path (plainAppend.ts) used to
+      // differ from one render: whitespace at the end of the open block, which a render trims, and
+      // a line that more text turned into a list ("small.\n2" then ". The").
+      const expected = JSON.stringify(await blocks(renderMarkdown(source.slice(0, sent))));
       // The panel renders at most every ~100 ms, later on a loaded machine: wait for it to catch up
       // (up to 3 s), then compare what it shows.
-      let shown = squashed(await blocks());
-      for (const started = Date.now(); shown !== expected && Date.now() - started < 3_000; shown = squashed(await blocks())) {
+      let shown = JSON.stringify(await blocks());
+      for (const started = Date.now(); shown !== expected && Date.now() - started < 3_000; shown = JSON.stringify(await blocks())) {
         await page.waitForTimeout(50);
       }
       assert.equal(shown, expected, `after ${sent} chars`);
