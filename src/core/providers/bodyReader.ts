@@ -43,7 +43,8 @@ export const END_OF_BODY_GRACE_MS = 1_000;
  * when its bytes arrive, and a provider is judged on its own silence. The price is memory: parts
  * wait in the queue until they are consumed (at most one answer's worth).
  *
- * The consumer calls `next()` for everything that arrived since its last call.
+ * The consumer calls `take()` for everything that arrived since its last call, and waits for
+ * `arrival()` when nothing has.
  *
  * After the completion signal the reader goes on reading until the body ends by itself, for up to
  * {@link END_OF_BODY_GRACE_MS}: a body cancelled before its end costs the connection, and the next
@@ -53,24 +54,23 @@ export class BodyReader {
   private queue: StreamPart[] = [];
   private wake?: () => void;
   private failure?: BatonError;
-  private completed = false;
   private bodyEnded = false;
+  /** Done with the body: it ended (or was given up on) after the answer completed. */
+  private over = false;
   /** Given up on: the body did not end in time and was cancelled. */
   private abandoned = false;
-  private readonly finished: Promise<void>;
-
   private readonly watch?: WireWatch;
 
   constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>, private readonly options: BodyReaderOptions) {
     this.watch = options.watch;
-    this.finished = this.pump();
+    void this.pump();
   }
 
   /**
    * The parts that arrived since the last call, in order (the last one is `finish`), or undefined
    * when none are waiting. Once the queue is empty, throws the stream's error if it failed.
    */
-  private take(): StreamPart[] | undefined {
+  take(): StreamPart[] | undefined {
     if (this.queue.length) {
       const parts = this.queue;
       this.queue = [];
@@ -81,24 +81,15 @@ export class BodyReader {
   }
 
   /**
-   * The parts that arrived since the last call, waiting for some if none have; undefined once
-   * every part has been taken and the body has ended by itself (so that its connection goes back
-   * to the pool). Throws the stream's error once the parts before it are taken.
+   * Every part has been taken and the body has ended by itself, so its connection is back in the
+   * pool (or the reader gave up waiting for that end and cancelled it).
    */
-  async next(): Promise<StreamPart[] | undefined> {
-    for (;;) {
-      const parts = this.take();
-      if (parts) return parts;
-      if (this.completed) {
-        await this.finished;
-        return undefined;
-      }
-      await this.arrival();
-    }
+  get ended(): boolean {
+    return this.over && !this.queue.length;
   }
 
-  /** Resolves when more parts arrive, the stream fails, or it completes. */
-  private arrival(): Promise<void> {
+  /** Resolves when there is news for `take()` or `ended`: parts arrived, the stream failed, or it ended. */
+  arrival(): Promise<void> {
     return new Promise<void>((resolve) => (this.wake = resolve));
   }
 
@@ -151,12 +142,12 @@ export class BodyReader {
       }
       this.watch?.onEnd();
       this.deliver([{ type: 'finish', reason: sink.finishReason ?? 'stop', raw: sink.rawFinishReason }]);
-      this.completed = true;
-      this.notify();
       if (!this.bodyEnded && !this.abandoned) await this.awaitEndOfBody();
       // undici hands the connection back to its pool a turn of the event loop after the body's end
       // reaches the reader; without this turn a request sent at once finds it busy and opens another.
       if (this.bodyEnded) await new Promise((resolve) => setImmediate(resolve));
+      this.over = true;
+      this.notify();
     } catch (error) {
       this.failure = this.options.failure(error);
       this.notify();

@@ -18,4 +18,4 @@ export function providerFor(name: ProviderName): Provider {
   return PROVIDERS[name];
 }
 
-export type { PartStream, Provider, ProviderCall } from './provider';
+export type { PartReader, PartStream, Provider, ProviderCall } from './provider';

@@ -30,14 +30,27 @@ export interface WireWatch {
 
 /**
  * The answer to one call, as it arrives. It ends with a `finish` part, or throws a
- * {@link BatonError}. Iterate it for one part at a time, or call `batch()` for everything that
- * arrived since the last call (the router does, so that a network read costs it one step). Leaving
+ * {@link BatonError}. Iterate it for one part at a time; or `open()` it and take whole batches
+ * from its {@link PartReader} (the router does, so that a network read costs it one step). Leaving
  * the iteration early, or `cancel()`, closes the body.
  */
 export interface PartStream extends AsyncIterable<StreamPart> {
-  /** The parts that arrived since the last call, waiting for some if none have; undefined after the last. */
-  batch(): Promise<StreamPart[] | undefined>;
+  /** Sends the request: the reader of the response once it is streaming, or rejects with why it is not. */
+  open(): Promise<PartReader>;
   cancel(): void;
+}
+
+/** A streaming response's parts, for a consumer that takes everything that has arrived at once. */
+export interface PartReader {
+  /**
+   * The parts that arrived since the last call, in order, or undefined when none are waiting.
+   * Throws the stream's error once the parts before it are taken.
+   */
+  take(): StreamPart[] | undefined;
+  /** Every part has been taken and the response is over. */
+  readonly ended: boolean;
+  /** Resolves when there is news for `take()` or `ended`. Never rejects. */
+  arrival(): Promise<void>;
 }
 
 /**

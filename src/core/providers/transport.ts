@@ -4,7 +4,7 @@ import { BodyReader, FINISH_GRACE_MS, Frame } from './bodyReader';
 import { ErrorContext, errorFromPayload, errorFromResponse, networkError } from './httpErrors';
 import type { PartSink } from './partSink';
 import { fetchWithoutLeaks } from './redirect';
-import type { PartStream, ProviderCall } from './provider';
+import type { PartReader, PartStream, ProviderCall } from './provider';
 
 export type { Frame } from './bodyReader';
 export { FINISH_GRACE_MS } from './bodyReader';
@@ -38,7 +38,7 @@ const MAX_ERROR_BODY = 64 * 1024;
  * Sends the request and turns the response into stream parts. Owns everything the protocols share:
  * HTTP errors, HTML pages from proxies, SSE or NDJSON framing across chunk and UTF-8 boundaries
  * (in {@link BodyReader}, which reads as bytes arrive and tells `call.watch`), in-band errors,
- * completion and truncation. The request goes out on the first `batch()` or iteration.
+ * completion and truncation. The request goes out on `open()` or the first iteration.
  */
 export function streamWire(call: ProviderCall, wire: WireRequest, signal: AbortSignal): PartStream {
   return new WireStream(call, wire, signal);
@@ -46,20 +46,17 @@ export function streamWire(call: ProviderCall, wire: WireRequest, signal: AbortS
 
 /**
  * One response, read as it arrives. A consumer that wants every part as it comes iterates; the
- * router takes whole batches (`batch()`), so that a network read costs it one step, not one per part.
+ * router opens it and takes whole batches from the reader, so that a network read costs it one
+ * step, not one per part.
  */
 class WireStream implements PartStream {
   private body?: BodyReader;
 
   constructor(private readonly call: ProviderCall, private readonly wire: WireRequest, private readonly signal: AbortSignal) {}
 
-  batch(): Promise<StreamPart[] | undefined> {
-    return this.body ? this.body.next() : this.open();
-  }
-
-  private async open(): Promise<StreamPart[] | undefined> {
+  async open(): Promise<PartReader> {
     this.body = await openBody(this.call, this.wire, this.signal);
-    return this.body.next();
+    return this.body;
   }
 
   cancel(): void {
@@ -69,8 +66,12 @@ class WireStream implements PartStream {
   async *[Symbol.asyncIterator](): AsyncGenerator<StreamPart> {
     let delivered = false;
     try {
-      for (let parts = await this.batch(); parts; parts = await this.batch()) {
-        for (const part of parts) yield part;
+      const body = this.body ?? (await this.open());
+      for (;;) {
+        const parts = body.take();
+        if (parts) for (const part of parts) yield part;
+        else if (body.ended) break;
+        else await body.arrival();
       }
       delivered = true;
     } finally {

@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../chat';
 import { BatonError } from '../errors';
-import { PartStream, providerFor } from '../providers';
+import { PartReader, PartStream, providerFor } from '../providers';
 import type { BatonSettings, ModelConfig } from '../settings/types';
 import { addUsage, FinishReason, StreamPart, Usage } from '../streamPart';
 import type { Answer } from './answer';
@@ -42,11 +42,11 @@ export type AttemptResult =
 /**
  * One request to one model, watched for silence, stitched onto the answer so far.
  *
- * The router's chain logic hands an attempt to its caller-facing loop, which calls `next()` until
- * it returns undefined and then reads `result`. Each `next()` is one network read's worth of
- * events: the per-read path is this small method and that loop, not the chain's generators, so a
- * long answer costs little more than reading it. `close()` ends the attempt early (the consumer
- * left), and is safe to call again.
+ * The router's chain logic hands an attempt to its caller-facing loop, which takes its events with
+ * `poll()` and, when there are none, waits for `ready()`, until `result` is set. A poll returns
+ * whatever arrived since the last one, without waiting: the per-read path is that loop and this
+ * method, not the chain's generators, so a long answer costs little more than reading it.
+ * `close()` ends the attempt early (the consumer left), and is safe to call again.
  */
 export class Attempt {
   result?: AttemptResult;
@@ -55,6 +55,8 @@ export class Attempt {
   private readonly watchdog: Watchdog;
   private readonly stitcher?: SeamStitcher;
   private parts?: PartStream;
+  private reader?: PartReader;
+  private opening?: Promise<void>;
   private usage: Usage = {};
   private finishReason?: FinishReason;
   private committed = 0;
@@ -74,20 +76,28 @@ export class Attempt {
   }
 
   /**
-   * The events of the next network read (the last call sets `result`), or undefined once `result`
-   * is set. Never throws: a failure becomes the result, after the events that came before it.
+   * The events of what arrived since the last call, or undefined when nothing has (wait for
+   * `ready()`) or the attempt is over (`result` is set; the call that set it returned the last
+   * events). Never throws: a failure becomes the result, after the events that came before it.
    */
-  async next(): Promise<RouterEvent[] | undefined> {
-    if (this.result) return undefined;
+  poll(): RouterEvent[] | undefined {
+    const { reader } = this;
+    if (this.result || !reader) return undefined;
     const events: RouterEvent[] = [];
     try {
-      const batch = this.parts ? await this.parts.batch() : await this.open();
+      const batch = reader.take();
       if (batch) this.take(batch, events);
-      else this.end(events);
+      else if (reader.ended) this.end(events);
+      else return undefined;
     } catch (thrown) {
       this.fail(thrown);
     }
     return events;
+  }
+
+  /** Resolves when `poll()` has news; the first call sends the request. Never rejects. */
+  ready(): Promise<void> {
+    return this.reader ? this.reader.arrival() : (this.opening ??= this.open());
   }
 
   /** Stops the attempt: its timers, its listener, and, unless it finished, its request. */
@@ -103,17 +113,21 @@ export class Attempt {
     }
   }
 
-  /** Sends the request; resolves with the first batch. */
-  private async open(): Promise<StreamPart[] | undefined> {
+  /** Sends the request and waits for the response to start streaming; a failure becomes the result. */
+  private async open(): Promise<void> {
     const { run, model } = this;
-    if (run.signal?.aborted) throw abortedError();
-    run.signal?.addEventListener('abort', this.cancel, { once: true });
-    const apiKey = await this.key();
-    const request = withToolHint(continuationRequest(run.request, run.answer.text, this.form, run.settings.continuation.prompt), this.form);
-    this.watchdog.start();
-    // The watchdog hears from the transport as bytes arrive, not from this loop as parts are pulled.
-    this.parts = providerFor(model.provider).stream({ model, apiKey, request, watch: this.watchdog }, this.controller.signal);
-    return this.parts.batch();
+    try {
+      if (run.signal?.aborted) throw abortedError();
+      run.signal?.addEventListener('abort', this.cancel, { once: true });
+      const apiKey = await this.key();
+      const request = withToolHint(continuationRequest(run.request, run.answer.text, this.form, run.settings.continuation.prompt), this.form);
+      this.watchdog.start();
+      // The watchdog hears from the transport as bytes arrive, not from this loop as parts are pulled.
+      this.parts = providerFor(model.provider).stream({ model, apiKey, request, watch: this.watchdog }, this.controller.signal);
+      this.reader = await this.parts.open();
+    } catch (thrown) {
+      this.fail(thrown);
+    }
   }
 
   /** Stitches one batch of parts onto the answer and turns it into events. */

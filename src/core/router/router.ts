@@ -50,15 +50,19 @@ export class Router {
    */
   async *stream(request: RouteRequest, signal?: AbortSignal): AsyncGenerator<RouterEvent, void, undefined> {
     // The chain yields its own events, and each attempt for this loop to stream. Only this loop and
-    // Attempt.next() run for every network read; the chain wakes for what is rare.
+    // Attempt.poll() run for every network read; the chain wakes for what is rare.
     const chain = this.chain(request, signal);
     let attempt: Attempt | undefined;
     try {
       for (;;) {
         if (attempt) {
-          const events = await attempt.next();
+          const events = attempt.poll();
           if (events) {
             for (const event of events) yield event;
+            continue;
+          }
+          if (!attempt.result) {
+            await attempt.ready();
             continue;
           }
           attempt = undefined;
