@@ -132,7 +132,9 @@ async function cpuRatio(): Promise<void> {
   console.log(`CLI vs baseline loop: one ${text.length.toLocaleString('en-US')}-char answer, ${(payload.length / 1e6).toFixed(1)} MB of SSE written in ${PIECE_BYTES}-byte pieces, median of ${RUNS} runs each`);
   console.log(`  baseline (fetch + eventsource-parser, one write per read): ${fmt(best(baseline), 0)} ms CPU at best, ${fmt(b, 0)} median`);
   console.log(`  baton chat:                                                 ${fmt(best(cli), 0)} ms CPU at best, ${fmt(c, 0)} median`);
-  console.log(`  CPU ratio CLI / baseline = ${fmt(best(cli) / best(baseline), 3)}  (goal ≤ 1.05; ratio of the medians ${fmt(c / b, 3)})`);
+  // On a shared machine one program's CPU time varies by tens of percent between runs, more than the
+  // 5 % this is meant to resolve; the instruction ratio below is the figure that decides.
+  console.log(`  CPU ratio CLI / baseline = ${fmt(best(cli) / best(baseline), 3)} at best, ${fmt(c / b, 3)} of the medians  (indicative only: see the pairs' spread)`);
   console.log(`  back-to-back pairs: ${ratios.map((r) => fmt(r, 2)).join(' ')}`);
   await instructionRatio(url, settings);
   server.close();
